@@ -40,10 +40,11 @@ class Strict(BaseModel):
 
 
 def check_numbering(numbers: list[int], what: str) -> None:
-    """Numbers must run 1..n with no gap or repeat."""
-    expected = list(range(1, len(numbers) + 1))
-    if numbers != expected:
-        raise ValueError(f"{what} numbered {numbers}, expected 1..{len(numbers)}")
+    """Numbers must run 1..n with no gap or repeat; the message names the first break."""
+    for expected, found in enumerate(numbers, 1):
+        if found != expected:
+            kind = "repeated" if found in numbers[: expected - 1] else "out of sequence"
+            raise ValueError(f"{what}: expected number {expected}, found {found} ({kind})")
 
 
 # ---------------------------------------------------------------- nested edition
@@ -60,13 +61,19 @@ class MethodClause(Clause):
     )
 
 
-class DepartmentDuties(Strict):
-    department: Text
+class DutyClause(Clause):
     label: str | None = Field(
         default=None,
-        description=desc("The label the clauses stood under, as published (may name several departments)", "原文标签"),
+        description=desc(
+            "The label or sentence head the clause stood under, when it is not just this department's name",
+            "原文标签（多部门共用时）",
+        ),
     )
-    clauses: list[Clause]
+
+
+class DepartmentDuties(Strict):
+    department: Text
+    clauses: list[DutyClause] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _numbered(self) -> "DepartmentDuties":

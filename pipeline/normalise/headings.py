@@ -1,0 +1,43 @@
+"""Rule 7: category headings `一、党的建设（29项）`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100}
+HEADING_RE = re.compile(
+    r"^(?P<no>[零〇一二两三四五六七八九十百]+|\d+)\s*[、.．]\s*(?P<name>.+?)\s*[（(]\s*(?P<count>\d+)\s*项\s*[）)]$"
+)
+
+
+def chinese_number(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十三 → 23, 一百零五 → 105; Arabic digits pass through."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+        else:
+            raise ValueError(f"not a Chinese numeral: {text!r}")
+    return total + (digit or 0)
+
+
+@dataclass(frozen=True)
+class Heading:
+    category_no: int
+    category: str
+    declared_count: int
+
+
+def parse_heading(text: str) -> Heading | None:
+    m = HEADING_RE.match(text)
+    if not m:
+        return None
+    return Heading(chinese_number(m.group("no")), m.group("name"), int(m.group("count")))
