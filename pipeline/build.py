@@ -1,0 +1,139 @@
+"""Stages wired together: extract → normalise/validate → write, per edition and for raw/."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.compare import disagreements
+from pipeline.errors import InputError
+from pipeline.extract import FORMATS, extract
+from pipeline.models import LIST_KINDS, Edition, EditionInfo, ListSummary, Source, Warning_
+from pipeline.normalise.edition import build_edition
+from pipeline.write import write_edition
+
+BUILD_KEY_FILE = ".build-key"
+
+
+@dataclass
+class Extracted:
+    edition: Edition
+    info: EditionInfo
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _info(edition: Edition, sources: list[Source], warnings: list[Warning_]) -> EditionInfo:
+    lists = {
+        kind: ListSummary(
+            title=edition.lists[kind].title,
+            declared_category_count=edition.lists[kind].declared.category_count,
+            declared_total=edition.lists[kind].declared.total,
+            declared_categories=edition.lists[kind].declared.categories,
+            extracted_total=sum(len(c.items) for c in edition.lists[kind].categories),
+            extracted_categories=len(edition.lists[kind].categories),
+        )
+        for kind in LIST_KINDS
+    }
+    meta = edition.model_dump(include={"edition_id", "title", "province", "city", "district", "township", "published"})
+    return EditionInfo(**meta, lists=lists, sources=sources, pipeline_version=__version__, warnings=warnings)
+
+
+def extract_edition(files: list[Path], edition_id: str) -> Extracted:
+    """Extract every format of one edition; they must agree record for record."""
+    results = []
+    for path in files:
+        doc = extract(path)
+        try:
+            edition, warnings = build_edition(doc, edition_id)
+        except InputError as err:
+            raise err.located(file=path)
+        source = Source(file=path.name, format=doc.format, sha256=sha256_of(path), pages=doc.pages)
+        results.append((path, edition, warnings, source))
+    first_path, first, warnings, _ = results[0]
+    for path, other, _, _ in results[1:]:
+        differing = disagreements(first, other)
+        if differing:
+            shown = "; ".join(differing[:12]) + (f"; … {len(differing) - 12} more" if len(differing) > 12 else "")
+            raise InputError(f"formats disagree with {first_path.name} on {len(differing)} records: {shown}", file=path)
+    sources = [source for *_, source in results]
+    return Extracted(first, _info(first, sources, warnings))
+
+
+def print_warnings(edition_id: str, warnings: list[Warning_]) -> None:
+    for w in warnings:
+        where = " ".join(str(p) for p in (w.list, w.seq) if p is not None)
+        print(f"warning: {edition_id}: {where}: {w.message}", file=sys.stderr)
+
+
+def extract_to(files: list[Path], out: Path, edition_id: str | None = None) -> Extracted:
+    """`pipeline extract`: one edition's files into `out`, replaced atomically."""
+    files = [Path(f) for f in files]
+    result = extract_edition(files, edition_id or files[0].stem)
+    write_edition(result.edition, result.info, out, extras=_edition_extras())
+    print_warnings(result.edition.edition_id, result.info.warnings)
+    return result
+
+
+def _edition_extras() -> tuple:
+    """Deliverables written inside the edition directory before it is moved into place."""
+    from pipeline.deliver.xlsx import write_workbook
+
+    return (write_workbook,)
+
+
+# ---------------------------------------------------------------- make all
+
+
+def editions_in(raw_dir: Path) -> dict[str, list[Path]]:
+    """Published files grouped by stem: one edition, possibly in several formats."""
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(Path(raw_dir).iterdir()):
+        if path.is_file() and path.suffix.lower() in FORMATS:
+            groups.setdefault(path.stem, []).append(path)
+    if not groups:
+        raise InputError(f"no published files ({', '.join(sorted(FORMATS))}) in {raw_dir}")
+    return groups
+
+
+def _code_digest() -> str:
+    """Changing the pipeline's code invalidates every edition's output."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_key(files: list[Path], code: str) -> str:
+    digest = hashlib.sha256(code.encode())
+    for path in files:
+        digest.update(f"{path.name}:{sha256_of(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def build_all(raw_dir: Path, out_dir: Path) -> list[str]:
+    """`make all`: every edition in raw/ into out_dir/<edition_id>/; unchanged ones are skipped."""
+    code = _code_digest()
+    built = []
+    for edition_id, files in editions_in(raw_dir).items():
+        target = Path(out_dir) / edition_id
+        key = build_key(files, code)
+        key_file = target / BUILD_KEY_FILE
+        if key_file.is_file() and key_file.read_text().strip() == key:
+            print(f"{edition_id}: up to date", file=sys.stderr)
+            continue
+        result = extract_edition(files, edition_id)
+        write_edition(
+            result.edition, result.info, target,
+            extras=(*_edition_extras(), lambda d, key=key: (d / BUILD_KEY_FILE).write_text(key + "\n")),
+        )
+        print_warnings(edition_id, result.info.warnings)
+        counts = ", ".join(f"{k} {v.extracted_total}" for k, v in result.info.lists.items())
+        print(f"{edition_id}: {counts} ({', '.join(f.suffix[1:] for f in files)} agree)", file=sys.stderr)
+        built.append(edition_id)
+    return built

@@ -1,0 +1,91 @@
+"""Command line: `python -m pipeline {extract,validate,build,diff}`.
+
+Errors are one line on stderr and a non-zero exit; a traceback only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.errors import InputError
+
+EXIT_INPUT = 2  # bad input: the message says which file and where
+EXIT_INTERNAL = 3  # a bug: rerun with --debug for the traceback
+
+
+def _extract(args: argparse.Namespace) -> None:
+    from pipeline.build import extract_to
+
+    result = extract_to(args.files, args.out, args.edition_id)
+    counts = ", ".join(f"{k} {v.extracted_total}" for k, v in result.info.lists.items())
+    print(f"{result.edition.edition_id}: {counts} → {args.out}")
+
+
+def _validate(args: argparse.Namespace) -> None:
+    from pipeline.validate import validate_dir
+
+    edition = validate_dir(args.dir)
+    print(f"{edition.edition_id}: valid")
+
+
+def _build(args: argparse.Namespace) -> None:
+    from pipeline.build import build_all
+
+    build_all(args.raw, args.out)
+
+
+def _diff(args: argparse.Namespace) -> None:
+    from pipeline.diff import run_diff
+
+    summary = run_diff(args.old, args.new, args.out, force=args.force)
+    print(f"{args.old.name} → {args.new.name}: {summary.get('total', summary)} → {args.out}")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    top.add_argument("--version", action="version", version=__version__)
+    top.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="extract one edition (one or more formats of it) into a directory")
+    p.add_argument("files", nargs="+", type=Path, help="published files of ONE edition (.pdf, .docx, .txt)")
+    p.add_argument("--out", required=True, type=Path, help="output directory (replaced atomically)")
+    p.add_argument("--edition-id", help="defaults to the first file's stem")
+    p.set_defaults(run=_extract)
+
+    p = sub.add_parser("validate", help="re-check a written edition directory")
+    p.add_argument("dir", type=Path)
+    p.set_defaults(run=_validate)
+
+    p = sub.add_parser("build", help="extract every edition in RAW into OUT (what `make all` runs)")
+    p.add_argument("raw", type=Path)
+    p.add_argument("--out", required=True, type=Path)
+    p.set_defaults(run=_build)
+
+    p = sub.add_parser("diff", help="what changed between two edition directories")
+    p.add_argument("old", type=Path)
+    p.add_argument("new", type=Path)
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--force", action="store_true", help="diff editions of different townships")
+    p.set_defaults(run=_diff)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.run(args)
+    except InputError as err:
+        if args.debug:
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as err:  # noqa: BLE001 - the CLI's promise: one line, no traceback
+        if args.debug:
+            raise
+        print(f"error: internal: {type(err).__name__}: {err} (rerun with --debug)", file=sys.stderr)
+        return EXIT_INTERNAL
+    return 0

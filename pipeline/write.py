@@ -1,0 +1,105 @@
+"""Writers: Parquet, CSV and JSON into a temporary directory, moved into place whole.
+
+A run that fails leaves the previous output untouched and no partial directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import types
+import typing
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.models import TABLES, Edition, EditionInfo, Strict
+from pipeline.tables import flatten
+
+LIST_JOINER = "、"  # how list columns are shown in CSV and Excel
+
+
+def _arrow_type(annotation: object) -> pa.DataType:
+    """The Arrow type of a row-model field annotation (str, int, list[str], Literal, Optional)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _arrow_type(inner)
+    if origin is list:
+        return pa.list_(_arrow_type(typing.get_args(annotation)[0]))
+    if origin is typing.Literal or annotation is str:
+        return pa.string()
+    if annotation is int:
+        return pa.int64()
+    raise TypeError(f"no Arrow type for {annotation!r}")
+
+
+def arrow_schema(model: type[Strict]) -> pa.Schema:
+    return pa.schema(
+        [pa.field(name, _arrow_type(f.annotation), nullable=not f.is_required() or "None" in str(f.annotation))
+         for name, f in model.model_fields.items()]
+    )
+
+
+def table_frame(model: type[Strict], rows: list[Strict]) -> pd.DataFrame:
+    return pd.DataFrame([r.model_dump() for r in rows], columns=list(model.model_fields))
+
+
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """List columns joined with 、 so that a spreadsheet shows them in one cell."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, list)).any():
+            out[column] = out[column].map(lambda v: LIST_JOINER.join(v) if isinstance(v, list) else v)
+    return out
+
+
+def write_table(directory: Path, name: str, model: type[Strict], rows: list[Strict]) -> None:
+    frame = table_frame(model, rows)
+    table = pa.Table.from_pandas(frame, schema=arrow_schema(model), preserve_index=False)
+    pq.write_table(table, directory / f"{name}.parquet")
+    # UTF-8 with BOM: Excel and WPS then read the Chinese text correctly
+    csv_frame(frame).to_csv(directory / f"{name}.csv", index=False, encoding="utf-8-sig")
+
+
+def write_json(path: Path, model: Strict) -> None:
+    path.write_text(model.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+
+@contextmanager
+def atomic_directory(target: Path) -> Iterator[Path]:
+    """Yield a fresh temporary sibling of `target`; on success it replaces `target` whole."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        yield tmp
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.{os.getpid()}.old")
+            target.rename(old)
+        tmp.rename(target)
+        if old is not None:
+            shutil.rmtree(old)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def write_edition(
+    edition: Edition, info: EditionInfo, target: Path, extras: tuple[Callable[[Path], object], ...] = ()
+) -> Path:
+    """All tables and JSON of one edition into `target`; `extras` add files before the move."""
+    with atomic_directory(target) as tmp:
+        for name, rows in flatten(edition).items():
+            write_table(tmp, name, TABLES[name], rows)
+        write_json(tmp / "duties.json", edition)
+        write_json(tmp / "edition.json", info)
+        for extra in extras:
+            extra(tmp)
+    return target
