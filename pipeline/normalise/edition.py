@@ -68,7 +68,7 @@ def _coordinated(row: ItemRow, ctx: Context) -> CoordinatedDuty:
 
 
 def _reclaimed(row: ItemRow, ctx: Context) -> ReclaimedDuty:
-    m = parse_method_cell(row.cells.get("method", ""), ctx.known)
+    m = parse_method_cell(row.cells.get("method", ""))
     return ReclaimedDuty(
         seq=row.seq,
         name=clean(row.cells.get("name", "")),

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import regex as re
 
 from pipeline.normalise.clauses import split_clauses
-from pipeline.normalise.departments import fragments, join_fragments
 from pipeline.normalise.text import clean_with_breaks, strip_markup
 
 _METHOD_LABEL_RE = re.compile(r"工作方式\s*[：:]")
+_SEPARATORS_RE = re.compile(r"[、，,\s]+")
 # phrases saying the work stops altogether rather than moving to a department
 _STOPS_RE = re.compile(
     r"不再开展|不再对[^，。；]*?考核|不再要求出具|不再要求|该[^，。；]*?已取消|该[^，。；]*?已废止"
@@ -35,18 +35,21 @@ def disposition_of(method: str) -> str:
 
 def reason_of(method: str) -> str | None:
     m = _REASON_END_RE.search(method)
-    return method[: m.start()].strip() or None if m else None
+    if m is None:
+        return None
+    return method[: m.start()].strip() or None
 
 
 def _opening_department(clause: str, departments: list[str]) -> str | None:
     return next((d for d in sorted(departments, key=len, reverse=True) if clause.startswith(d)), None)
 
 
-def parse_method_cell(raw_cell: str, known: set[str]) -> Method:
+def parse_method_cell(raw_cell: str) -> Method:
     c = clean_with_breaks(strip_markup(raw_cell))
     label = _METHOD_LABEL_RE.search(c.text)
     body_start = label.end() if label else 0
-    departments = join_fragments(fragments(c, 0, label.start()), known) if label else []
+    # names are separated by 、 here; line breaks inside them are wraps (rule 1 removed them)
+    departments = [d.strip() for d in _SEPARATORS_RE.split(c.text[: label.start()]) if d.strip()] if label else []
     method = c.text[body_start:].strip()
     disposition = disposition_of(method)
     clauses = [(text, _opening_department(text, departments)) for text in split_clauses(c, body_start)]
