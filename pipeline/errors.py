@@ -45,3 +45,11 @@ class InputError(Exception):
         ]
         prefix = ", ".join(p for p in parts if p)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+def first_validation_error(err) -> str:
+    """A pydantic ValidationError as one line: where in the model, and what."""
+    first = err.errors()[0]
+    field = ".".join(str(p) for p in first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{field}: {message}" if field else message

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, first_validation_error
 from pipeline.models import TABLES, Edition, EditionInfo
 from pipeline.tables import flatten
 from pipeline.write import table_frame
@@ -19,8 +19,10 @@ def _load(path: Path, model):
         raise InputError(f"missing {path.name}: not an edition output directory", file=path.parent)
     try:
         return model.model_validate_json(path.read_text(encoding="utf-8"))
-    except (ValidationError, json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"invalid: {str(err).splitlines()[0]}", file=path) from err
+    except ValidationError as err:
+        raise InputError(f"invalid: {first_validation_error(err)}", file=path) from err
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise InputError(f"not JSON: {err}", file=path) from err
 
 
 def _same(expected: pd.DataFrame, actual: pd.DataFrame) -> bool:

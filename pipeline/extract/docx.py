@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -25,8 +26,8 @@ from pipeline.extract.raw import RawDocument, RawRow, RawTable
 def _open(path: Path):
     try:
         return docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
-        raise InputError(f"not a readable DOCX (corrupt, truncated or another format): {err}") from err
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as err:
+        raise InputError("not a readable DOCX (corrupt, truncated or another format)") from err
 
 
 def _paragraph_text(p, parent, numbering: Numbering) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import regex as re
 from pydantic import ValidationError
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, first_validation_error
 from pipeline.extract.raw import RawDocument
 from pipeline.models import (
     LIST_KINDS,
@@ -93,11 +93,7 @@ def _item(kind: ListKind, row: ItemRow, category: str, ctx: Context) -> Item:
 
 
 def _first_error(err: Exception) -> str:
-    if isinstance(err, ValidationError):
-        first = err.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        return f"{field}: {first['msg']}" if field else first["msg"]
-    return str(err)
+    return first_validation_error(err) if isinstance(err, ValidationError) else str(err)
 
 
 def _categories(rows: ListRows, ctx: Context) -> list[Category]:

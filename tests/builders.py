@@ -1,0 +1,99 @@
+"""Small synthetic editions for tests: DOCX and text files built from rows.
+
+Test data only: these are not published editions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+PREFACE = (
+    "测试镇基本履职事项清单包括党的建设、经济发展共 2 个类别 3 项；"
+    "配合履职事项清单包括平安法治共 1 个类别 2 项；"
+    "上级部门收回事项清单包括民生服务共 1 个类别 2 项。"
+)
+FRONT = ["某省某市某区测试镇", "履行职责事项清单", "2026年3月", "说 明", PREFACE]
+BASIC_HEADER = ["序号", "事项名称"]
+COORDINATED_HEADER = ["序号", "事项名称", "对应上级部门", "上级部门职责", "乡镇（街道）配合职责"]
+RECLAIMED_HEADER = ["序号", "事项名称", "承接部门及工作方式"]
+BASIC = [
+    ["一、党的建设（2项）"],
+    ["1", "加强党的建设。"],
+    ["2", "做好党员教育。"],
+    ["二、经济发展（1项）"],
+    ["3", "发展镇域经济。"],
+]
+COORDINATED = [
+    ["一、平安法治（2项）"],
+    ["1", "非法集资防范处置", "区人民政府办公室\n市公安局孟津分局",
+     "区人民政府办公室：\n做好防范工作。\n市公安局孟津分局：\n1.打击犯罪；\n2.开展宣传。", "1.配合宣传；\n2.上报线索。"],
+    ["2", "兵役工作", "区人民武装部", "发布征兵公告。", "做好报名工作。"],
+]
+RECLAIMED = [
+    ["一、民生服务（2项）"],
+    ["1", "出具证明", "法律法规条款已失效，不再开展此项工作。"],
+    ["2", "追回资金", "区卫生健康委员会、区财政局\n工作方式：1.区卫生健康委员会核实；\n2.区财政局协助。"],
+]
+TABLES = [(BASIC_HEADER, BASIC), (COORDINATED_HEADER, COORDINATED), (RECLAIMED_HEADER, RECLAIMED)]
+
+
+def _merge_row(table, row_index: int) -> None:
+    row = table.rows[row_index]
+    row.cells[0].merge(row.cells[-1])
+
+
+def _fill(cell, text: str) -> None:
+    lines = text.split("\n")
+    cell.paragraphs[0].text = lines[0]
+    for line in lines[1:]:
+        cell.add_paragraph(line)
+
+
+def write_docx(path: Path, front: list[str] = FRONT, tables=TABLES) -> Path:
+    """A DOCX edition: category rows merged across the table, cells with several paragraphs."""
+    document = docx.Document()
+    for text in front:
+        document.add_paragraph(text)
+    for header, rows in tables:
+        table = document.add_table(rows=1 + len(rows), cols=len(header))
+        for cell, title in zip(table.rows[0].cells, header):
+            cell.text = title
+        for r, values in enumerate(rows, 1):
+            if len(values) == 1:
+                _merge_row(table, r)
+                table.rows[r].cells[0].text = values[0]
+            else:
+                for cell, value in zip(table.rows[r].cells, values):
+                    _fill(cell, value)
+    document.save(path)
+    return Path(path)
+
+
+def write_text(path: Path, front: list[str] = FRONT, tables=TABLES, encoding: str = "utf-8") -> Path:
+    """The text form: tab-separated cells, line breaks inside cells become spaces."""
+    lines = list(front)
+    for header, rows in tables:
+        lines.append("\t".join(header))
+        for values in rows:
+            cells = values + [""] * (len(header) - len(values))
+            lines.append("\t".join(v.replace("\n", " ") for v in cells))
+    Path(path).write_bytes("\n".join(lines).encode(encoding))
+    return Path(path)
+
+
+def number_paragraphs(cell, num_id: int) -> None:
+    """Give every paragraph of `cell` Word automatic numbering `num_id`, level 0."""
+    for p in cell.paragraphs:
+        p_pr = p._p.get_or_add_pPr()
+        num_pr = OxmlElement("w:numPr")
+        ilvl = OxmlElement("w:ilvl")
+        ilvl.set(qn("w:val"), "0")
+        num = OxmlElement("w:numId")
+        num.set(qn("w:val"), str(num_id))
+        num_pr.append(ilvl)
+        num_pr.append(num)
+        p_pr.append(num_pr)

@@ -1,0 +1,137 @@
+"""The command line: success, and one clear line for each class of bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import builders
+from builders import write_docx, write_text
+from helpers import ROOT
+from pipeline.cli import EXIT_INPUT, main
+
+
+def run(*args: str):
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_extract_writes_every_table_and_validates(tmp_path):
+    out = tmp_path / "out"
+    assert main(["extract", str(write_docx(tmp_path / "e.docx")), str(write_text(tmp_path / "e.txt")), "--out", str(out)]) == 0
+    info = json.loads((out / "edition.json").read_text(encoding="utf-8"))
+    assert info["edition_id"] == "e"
+    assert {s["format"] for s in info["sources"]} == {"docx", "text"}
+    assert {k: v["extracted_total"] for k, v in info["lists"].items()} == {"basic": 3, "coordinated": 2, "reclaimed": 2}
+    assert main(["validate", str(out)]) == 0
+
+
+def test_extract_replaces_an_existing_directory(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "stale.csv").write_text("old")
+    assert main(["extract", str(write_docx(tmp_path / "e.docx")), "--out", str(out)]) == 0
+    assert not (out / "stale.csv").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left behind
+
+
+def _bad_preface_total(tmp_path):
+    front = builders.FRONT[:-1] + [builders.PREFACE.replace("共 2 个类别 3 项", "共 2 个类别 4 项")]
+    return write_docx(tmp_path / "bad.docx", front=front)
+
+
+def _bad_category_count(tmp_path):
+    basic = [["一、党的建设（3项）"], *builders.BASIC[1:3], ["二、经济发展（0项）"], builders.BASIC[4]]
+    tables = [(builders.BASIC_HEADER, basic), *builders.TABLES[1:]]
+    return write_docx(tmp_path / "bad.docx", tables=tables)
+
+
+def _bad_item_numbers(tmp_path):
+    basic = [*builders.BASIC[:4], ["4", "发展镇域经济。"]]
+    return write_docx(tmp_path / "bad.docx", tables=[(builders.BASIC_HEADER, basic), *builders.TABLES[1:]])
+
+
+def _bad_clause_numbers(tmp_path):
+    row = ["2", "兵役工作", "区人民武装部", "1.发布公告；\n3.承担工作。", "做好报名工作。"]
+    coordinated = [*builders.COORDINATED[:2], row]
+    return write_docx(tmp_path / "bad.docx", tables=[builders.TABLES[0], (builders.COORDINATED_HEADER, coordinated), builders.TABLES[2]])
+
+
+def _not_a_duty_list(tmp_path):
+    return write_docx(tmp_path / "bad.docx", front=["会议纪要", "一、会议内容"], tables=[])
+
+
+def _no_tables(tmp_path):
+    return write_docx(tmp_path / "bad.docx", tables=[])
+
+
+def _write(name: str, content: bytes):
+    def make(tmp_path):
+        path = tmp_path / name
+        path.write_bytes(content)
+        return path
+
+    return make
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        pytest.param(_write("bad.docx", b""), "bad.docx: file is empty", id="empty"),
+        pytest.param(_write("bad.docx", b"PK\x03\x04\x14\x00"), "bad.docx: not a readable DOCX", id="truncated-docx"),
+        pytest.param(_write("bad.txt", b"\xff\xfe\x81\x81"), "bad.txt: text is neither UTF-8 nor GB18030", id="bad-encoding"),
+        pytest.param(_write("bad.odt", b"x"), "bad.odt: unsupported file type", id="unsupported"),
+        pytest.param(_not_a_duty_list, "bad.docx: no title `…履行职责事项清单`", id="not-a-duty-list"),
+        pytest.param(_no_tables, "bad.docx: no 基本履职事项清单", id="no-tables"),
+        pytest.param(_bad_preface_total, "bad.docx, basic list: preface declares 4 items, found 3", id="preface-total"),
+        pytest.param(_bad_category_count, "bad.docx, basic list, 党的建设: category 1 党的建设 declares 3 items but has 2",
+                     id="category-count"),
+        pytest.param(_bad_item_numbers, "bad.docx, basic list: items: expected number 3, found 4", id="item-gap"),
+        pytest.param(_bad_clause_numbers, "bad.docx, table 2 row 4, coordinated list, 平安法治, item 2: clause 2 expected",
+                     id="clause-gap"),
+    ],
+)
+def test_bad_input_is_one_line_and_leaves_no_output(tmp_path, make, message):
+    path = make(tmp_path)
+    out = tmp_path / "out"
+    result = run("extract", str(path), "--out", str(out))
+    assert result.returncode == EXIT_INPUT
+    assert result.stderr.startswith(f"error: {message}"), result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_bad_input_keeps_the_previous_output(tmp_path):
+    out = tmp_path / "out"
+    assert main(["extract", str(write_docx(tmp_path / "good.docx")), "--out", str(out)]) == 0
+    before = sorted(p.name for p in out.iterdir())
+    assert main(["extract", str(_bad_item_numbers(tmp_path)), "--out", str(out)]) == EXIT_INPUT
+    assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_formats_that_disagree_are_listed(tmp_path):
+    rows = [*builders.BASIC[:2], ["2", "做好党员教育工作。"], *builders.BASIC[3:]]
+    text = write_text(tmp_path / "e.txt", tables=[(builders.BASIC_HEADER, rows), *builders.TABLES[1:]])
+    result = run("extract", str(write_docx(tmp_path / "e.docx")), str(text), "--out", str(tmp_path / "out"))
+    assert result.returncode == EXIT_INPUT
+    assert "e.txt: formats disagree with e.docx on 1 records: basic 2 (text)" in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = run("--debug", "extract", str(tmp_path / "missing.docx"), "--out", str(tmp_path / "o"))
+    assert "Traceback" in result.stderr and "InputError" in result.stderr
+
+
+def test_validate_rejects_a_directory_that_is_not_an_edition(tmp_path):
+    result = run("validate", str(tmp_path))
+    assert result.returncode == EXIT_INPUT
+    assert "missing duties.json" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["extract", "validate", "build", "diff"])
+def test_help(command):
+    result = run(command, "--help")
+    assert result.returncode == 0 and "usage:" in result.stdout
