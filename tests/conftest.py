@@ -28,7 +28,13 @@ def text_result():
     return build_edition(extract(RAW / f"{EDITION_ID}.txt"), EDITION_ID)
 
 
-@pytest.fixture(scope="session", params=["docx", "txt"])
-def edition(request, docx_result, text_result) -> Edition:
-    """The edition as each non-PDF format gives it: every expectation must hold for both."""
-    return (docx_result if request.param == "docx" else text_result)[0]
+@pytest.fixture(scope="session")
+def pdf_result():
+    return build_edition(extract(RAW / f"{EDITION_ID}.pdf"), EDITION_ID)
+
+
+@pytest.fixture(scope="session", params=["pdf", "docx", "txt"])
+def edition(request) -> Edition:
+    """The edition as each published format gives it: every expectation must hold for all three."""
+    fixture = {"pdf": "pdf_result", "docx": "docx_result", "txt": "text_result"}[request.param]
+    return request.getfixturevalue(fixture)[0]

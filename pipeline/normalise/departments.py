@@ -14,7 +14,7 @@ from typing import Iterable
 import regex as re
 
 from pipeline.normalise.clauses import split_clauses, strip_clause
-from pipeline.normalise.text import Cleaned, clean_with_breaks, strip_markup
+from pipeline.normalise.text import Cleaned, clean_with_breaks, is_cjk_punct, strip_markup
 
 # organ suffixes: the last character of a department's name
 _SUFFIX_CHARS = "局委会部院队办室心站所处团行司社厅署组馆庭联协）)"
@@ -33,6 +33,8 @@ def looks_like_department(name: str) -> bool:
 def _name_score(name: str, known: set[str]) -> float:
     if name in known:
         return 10
+    if is_cjk_punct(name[0]):
+        return -10  # `（区民营经济发展局）` continues the name above it
     ends = name.endswith(tuple(_SUFFIX_CHARS))
     starts = name.startswith(_PREFIXES)
     return {(True, True): 3, (True, False): 0, (False, True): -1, (False, False): -3}[(ends, starts)]

@@ -77,11 +77,13 @@ class Cleaned:
         return pos == 0 or pos in self.breaks or self.text[pos - 1] in "。；;：:"
 
 
-def _whitespace_goes(before: str, after: str) -> bool:
-    # a line wrap inside Chinese text: no space is published there
+def _whitespace_goes(before: str, after: str, line_break: bool) -> bool:
+    """A line wrap inside Chinese text: no space is published there."""
     if is_cjk_punct(before) or is_cjk_punct(after):
         return True
-    return bool(_HAN_RE.fullmatch(before)) and bool(_HAN_RE.fullmatch(after))
+    han_before, han_after = bool(_HAN_RE.fullmatch(before)), bool(_HAN_RE.fullmatch(after))
+    # a line break next to Chinese (`5000⏎人`) is a wrap; a space there (`辖 17 个`) is published
+    return (han_before and han_after) or (line_break and (han_before or han_after))
 
 
 def clean_with_breaks(text: str) -> Cleaned:
@@ -97,7 +99,7 @@ def clean_with_breaks(text: str) -> Cleaned:
         pos = m.end()
         if length == 0 or pos == len(text):
             continue  # leading or trailing whitespace
-        if not _whitespace_goes(text[m.start() - 1], text[m.end()]):
+        if not _whitespace_goes(text[m.start() - 1], text[m.end()], "\n" in m.group(0)):
             out.append(" ")
             length += 1
         breaks.add(length)

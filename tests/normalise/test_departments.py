@@ -24,6 +24,8 @@ from pipeline.normalise.departments import parse_department_duties, split_depart
         pytest.param("市公安局\n孟津分局", {"市公安局孟津分局"}, ["市公安局孟津分局"], id="cut-across-page-known"),
         pytest.param("区工业和信息化局（区民营经济发展局）", set(), ["区工业和信息化局（区民营经济发展局）"], id="bracketed-alias"),
         pytest.param("团区委", set(), ["团区委"], id="short-name"),
+        pytest.param("区工业和\n信息化局\n（区民营\n经济发展\n局）", set(), ["区工业和信息化局（区民营经济发展局）"],
+                     id="bracket-continues-the-name"),
     ],
 )
 def test_split_department_column(cell, known, expected):

@@ -220,7 +220,9 @@ def test_warnings_flag_latin_words(docx_result):
     assert not [w for w in warnings if w.code.startswith("department_")]
 
 
-def test_formats_agree(docx_result, text_result):
+def test_formats_agree_record_for_record(pdf_result, docx_result, text_result):
     from pipeline.compare import disagreements
 
     assert disagreements(docx_result[0], text_result[0]) == []
+    assert disagreements(docx_result[0], pdf_result[0]) == []
+    assert pdf_result[1] == docx_result[1] == text_result[1]  # and warn alike

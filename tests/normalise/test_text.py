@@ -14,6 +14,8 @@ from pipeline.normalise.text import clean, clean_with_breaks, strip_markup
     [
         pytest.param("区人力资源和社会保障 局", "区人力资源和社会保障局", id="wrap-between-han"),
         pytest.param("全镇辖 17 个行政村", "全镇辖 17 个行政村", id="space-next-to-digits-kept"),
+        pytest.param("（1000人以上、5000\n人以下）", "（1000人以上、5000人以下）", id="line-break-next-to-han-goes"),
+        pytest.param("APP\nand", "APP and", id="line-break-between-latin-is-a-space"),
         pytest.param("遗体 and 人体器官", "遗体 and 人体器官", id="latin-word-keeps-spaces"),
         pytest.param("计划；\n2.承担", "计划；2.承担", id="break-after-cjk-punctuation"),
         pytest.param("区民政局：  做好", "区民政局：做好", id="space-after-colon"),

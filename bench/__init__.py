@@ -1,0 +1,1 @@
+"""Extraction benchmark: `python -m bench` (see bench/__main__.py)."""

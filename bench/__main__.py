@@ -1,0 +1,111 @@
+"""Time every format extractor on every edition in raw/.
+
+    python -m bench [--runs 5] [--raw raw] [--out bench/results/latest.json]
+
+For each file: median wall time of `pipeline.extract.extract` over --runs runs,
+pages per second (PDF), and peak Python heap (tracemalloc, one extra run: the
+tracer slows code down, so it is never timed). For each PDF, the same figures
+for a bare pdfplumber pass (`page.extract_tables()` on every page) and the
+ratio ours / bare: the extractor should cost at most 1.5x what pdfplumber
+alone needs to read the tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 1.5
+
+
+def _bare_pdfplumber(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+        return len(pdf.pages)
+
+
+def _ours(path: Path) -> int | None:
+    from pipeline.extract import extract
+
+    return extract(path).pages
+
+
+def _measure(fn: Callable[[Path], int | None], path: Path, runs: int) -> dict:
+    fn(path)  # warm-up: imports, font caches
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        pages = fn(path)
+        times.append(time.perf_counter() - t0)
+    tracemalloc.start()
+    fn(path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    median = statistics.median(times)
+    return {
+        "median_s": round(median, 4),
+        "min_s": round(min(times), 4),
+        "pages": pages,
+        "pages_per_s": round(pages / median, 1) if pages else None,
+        "peak_mib": round(peak / 2**20, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--raw", type=Path, default=ROOT / "raw")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    args = ap.parse_args(argv)
+
+    files = sorted(p for p in args.raw.iterdir() if p.suffix.lower() in {".pdf", ".docx", ".txt"})
+    if not files:
+        print(f"no .pdf/.docx/.txt files in {args.raw}", file=sys.stderr)
+        return 1
+    results = []
+    header = f"{'file':<32} {'what':<16} {'median s':>9} {'pages/s':>8} {'peak MiB':>9} {'ours/bare':>10}"
+    print(header)
+    print("-" * len(header))
+    for path in files:
+        ours = _measure(_ours, path, args.runs)
+        row = {"file": path.name, "format": path.suffix.lstrip(".").lower(), "ours": ours}
+        if row["format"] == "pdf":
+            bare = _measure(_bare_pdfplumber, path, args.runs)
+            row["bare_pdfplumber"] = bare
+            row["ratio"] = round(ours["median_s"] / bare["median_s"], 2)
+        results.append(row)
+        pps = lambda m: f"{m['pages_per_s']:>8}" if m["pages_per_s"] else f"{'-':>8}"
+        ratio = f"{row['ratio']:>10.2f}" if "ratio" in row else f"{'':>10}"
+        print(f"{path.name:<32} {'extract':<16} {ours['median_s']:>9.3f} {pps(ours)} {ours['peak_mib']:>9.1f} {ratio}")
+        if "bare_pdfplumber" in row:
+            b = row["bare_pdfplumber"]
+            print(f"{'':<32} {'pdfplumber bare':<16} {b['median_s']:>9.3f} {pps(b)} {b['peak_mib']:>9.1f}")
+    worst = max((r["ratio"] for r in results if "ratio" in r), default=None)
+    if worst is not None:
+        verdict = "ok" if worst <= TARGET_RATIO else "ABOVE TARGET"
+        print(f"\nworst PDF ratio ours/bare: {worst:.2f} (target <= {TARGET_RATIO}): {verdict}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({
+        "runs": args.runs,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "target_ratio": TARGET_RATIO,
+        "results": results,
+    }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

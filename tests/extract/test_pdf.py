@@ -1,0 +1,290 @@
+"""PDF extractor: the Songzhuang edition, generated layout variants, bad files.
+
+Expected values come from the published document (page images, the DOCX), not
+from snapshots of the extractor's output. Cells are compared with the DOCX
+after removing all whitespace: line wrapping is the only thing a format may
+change.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
+
+import docx
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.extract.pdf import extract
+from pipeline.extract.raw import RawDocument
+
+ROOT = Path(__file__).resolve().parents[2]
+EDITION_PDF = ROOT / "raw" / "songzhuang-2025-07.pdf"
+EDITION_DOCX = ROOT / "raw" / "songzhuang-2025-07.docx"
+VARIANTS = ROOT / "tests" / "fixtures" / "pdf"
+
+BASIC = ("序号", "事项名称")
+COORDINATED = ("序号", "事项名称", "对应上级部门", "上级部门职责", "乡镇（街道）配合职责")
+RECALLED = ("序号", "事项名称", "承接部门及工作方式")
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def merged_rows(doc: RawDocument) -> list[tuple[tuple[str, ...], list[list[str]]]]:
+    """Tables with continuation rows appended column by column (what the normaliser does)."""
+    tables: list[tuple[tuple[str, ...], list[list[str]]]] = []
+    for table in doc.tables:
+        if not tables or tables[-1][0] != table.header:
+            tables.append((table.header, []))
+        rows = tables[-1][1]
+        for row in table.rows:
+            cells = list(row.cells)
+            if tuple(squash(c) for c in cells) == tuple(squash(h) for h in table.header):
+                continue
+            if not cells[0].strip() and rows:
+                rows[-1] = [a + "\n" + b if b else a for a, b in zip(rows[-1], cells)]
+            else:
+                rows.append(cells)
+    return tables
+
+
+def docx_rows(path: Path) -> list[list[list[str]]]:
+    """Every table of a DOCX as rows of cell texts: merged cells once, list numbers as text."""
+    counters: dict[int, int] = {}
+    tables = []
+    for table in docx.Document(path).tables:
+        rows = []
+        for tr in table.rows:
+            cells, seen = [], set()
+            for tc in tr.cells:
+                if id(tc._tc) in seen:
+                    continue
+                seen.add(id(tc._tc))
+                paras = []
+                for p in tc.paragraphs:
+                    num = p._p.pPr.numPr if p._p.pPr is not None else None
+                    text = p.text
+                    if num is not None and num.numId is not None:  # Word auto-numbering "%1."
+                        counters[num.numId.val] = counters.get(num.numId.val, 0) + 1
+                        text = f"{counters[num.numId.val]}.{text}"
+                    paras.append(text)
+                cells.append("\n".join(paras))
+            rows.append(cells)
+        tables.append(rows)
+    return tables
+
+
+def assert_same_cells(pdf_doc: RawDocument, docx_path: Path) -> None:
+    expected = docx_rows(docx_path)
+    got = merged_rows(pdf_doc)
+    assert [h for h, _ in got] == [tuple(t[0]) for t in expected]
+    for (header, rows), want in zip(got, expected):
+        assert len(rows) == len(want) - 1, header
+        for row, want_row in zip(rows, want[1:]):
+            want_row = want_row + [""] * (len(header) - len(want_row))
+            assert [squash(c) for c in row] == [squash(c) for c in want_row]
+
+
+def item_numbers(rows: list[list[str]]) -> list[int]:
+    return [int(r[0]) for r in rows if r[0].strip().isdigit()]
+
+
+# --------------------------------------------------------------------------- #
+# the published edition
+
+
+@pytest.fixture(scope="module")
+def edition() -> RawDocument:
+    return extract(EDITION_PDF)
+
+
+@pytest.fixture(scope="module")
+def edition_tables(edition):
+    return dict(merged_rows(edition))
+
+
+def test_pages_and_headers(edition):
+    assert edition.format == "pdf"
+    assert edition.pages == 50
+    assert [h for h, _ in merged_rows(edition)] == [BASIC, COORDINATED, RECALLED]
+    assert edition.tables[0].where == "page 4"
+
+
+@pytest.mark.parametrize("header, count", [(BASIC, 119), (COORDINATED, 69), (RECALLED, 126)])
+def test_item_numbers_in_order(edition_tables, header, count):
+    assert item_numbers(edition_tables[header]) == list(range(1, count + 1))
+
+
+def test_category_rows(edition_tables):
+    firsts = [r[0] for r in edition_tables[BASIC] if not r[0].isdigit()]
+    assert len(firsts) == 9
+    assert squash(firsts[0]) == "一、党的建设（29项）"
+    assert squash(firsts[-1]) == "九、综合政务（9项）"
+    assert len([r for r in edition_tables[COORDINATED] if not r[0].isdigit()]) == 12
+    assert len([r for r in edition_tables[RECALLED] if not r[0].isdigit()]) == 6
+
+
+def test_department_cut_across_page(edition_tables):
+    row = next(r for r in edition_tables[COORDINATED] if r[0] == "9")
+    assert squash(row[2]) == "区人民政府办公室市公安局孟津分局"
+    assert squash(row[3]).endswith("做好非法集资、传销刑事案件打击工作。")
+
+
+def test_auto_numbered_list_is_rendered(edition_tables):
+    township = next(r for r in edition_tables[COORDINATED] if r[0] == "62")[4]
+    assert township.startswith("1.")
+    assert re.findall(r"(?:^|\n)(\d)\.", township) == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_wrapped_department_name(edition_tables):
+    row = next(r for r in edition_tables[COORDINATED] if r[0] == "6")
+    assert row[2].split("\n") == ["区发展和", "改革委员", "会"]
+
+
+def test_spaces_only_where_published(edition_tables, edition):
+    basic = {r[0]: r[1] for r in edition_tables[BASIC]}
+    coordinated = {r[0]: r for r in edition_tables[COORDINATED]}
+    assert "遗体 and 人体器官" in coordinated["32"][3].replace("\n", "")
+    # the 1/4-em gap LibreOffice puts between digits and Chinese is not a space
+    assert "（1000人以上" in coordinated["10"][3]
+    assert "  " not in "".join(basic.values())
+    preface = "\n".join(edition.front_matter)
+    assert "全镇辖 17 个行政村（社区）" in preface
+
+
+def test_front_matter(edition):
+    front = edition.front_matter
+    assert front[:3] == ["河南省洛阳市孟津区送庄镇", "履行职责事项清单", "2025年7月"]
+    preface = [p for p in front if "共 9 个类别 119 项" in p]
+    assert len(preface) == 1 and preface[0].startswith("送庄镇基本履职事项清单包括")
+    assert "共 12 个类别 69 项" in preface[0] and "共 6 个类别 126 项" in preface[0]
+    assert any(p.startswith("1. 基本履职事项清单") for p in front)
+    assert not any(re.fullmatch(r"[—\s\d]+", p) for p in front)  # no page footers
+
+
+def test_no_footer_in_cells(edition):
+    for table in edition.tables:
+        for row in table.rows:
+            assert not any("—" in c and re.search(r"—\s*\d+\s*—", c) for c in row.cells), row.where
+
+
+def test_rows_located_by_page(edition):
+    assert all(re.fullmatch(r"page \d+", r.where) for t in edition.tables for r in t.rows)
+    last = edition.tables[-1].rows[-1]
+    assert last.where == "page 50" and last.cells[0] == "126"
+
+
+def test_cells_equal_docx(edition):
+    assert_same_cells(edition, EDITION_DOCX)
+
+
+# --------------------------------------------------------------------------- #
+# layout variants generated by tests/fixtures/pdf/make_variants.py
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["landscape", "no_header_repeat", "category_in_cell", "no_inner_vertical", "font_widths", "no_rules"],
+)
+def test_layout_variant_matches_its_docx(name):
+    doc = extract(VARIANTS / f"{name}.pdf")
+    assert doc.pages and doc.pages >= 2  # every variant breaks the table across pages
+    assert_same_cells(doc, VARIANTS / f"{name}.docx")
+
+
+def test_variant_continuation_rows_have_empty_number():
+    doc = extract(VARIANTS / "landscape.pdf")
+    pages = {r.where for t in doc.tables for r in t.rows}
+    assert len(pages) >= 2
+    continuations = [r for t in doc.tables for r in t.rows if not r.cells[0].strip()]
+    assert continuations and all(r.where != "page 1" for r in continuations)
+
+
+# --------------------------------------------------------------------------- #
+# bad input
+
+
+def _pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+    """A minimal well-formed PDF from numbered object bodies (1 is the catalog)."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer_extra, xref)
+    return bytes(out)
+
+
+def _page_pdf(content: bytes, resources: bytes = b"<< >>", extra: list[bytes] | None = None) -> bytes:
+    stream = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources " + resources + b" >>",
+            stream,
+        ]
+        + (extra or [])
+    )
+
+
+def _raises(path: Path, match: str) -> InputError:
+    with pytest.raises(InputError, match=match) as info:
+        extract(path)
+    err = info.value
+    assert err.file == path.name
+    assert "\n" not in str(err)
+    return err
+
+
+def test_not_a_pdf(tmp_path):
+    path = tmp_path / "notes.pdf"
+    path.write_text("这不是 PDF 文件\n", encoding="utf-8")
+    _raises(path, "not a PDF file")
+
+
+def test_truncated_pdf(tmp_path):
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(EDITION_PDF.read_bytes()[:3000])
+    _raises(path, "PDF is truncated")
+
+
+def test_encrypted_pdf(tmp_path):
+    # Standard security handler, revision 2 (RC4 40-bit) with a non-empty user
+    # password: the O/U entries need not be valid, pdfminer rejects the empty password.
+    path = tmp_path / "locked.pdf"
+    encrypt = b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <" + b"00" * 32 + b"> /U <" + b"11" * 32 + b"> >>"
+    body = _page_pdf(b"BT ET", extra=[encrypt])
+    body = body.replace(b"/Root 1 0 R ", b"/Root 1 0 R /Encrypt 5 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>] ")
+    path.write_bytes(body)
+    _raises(path, "encrypted")
+
+
+def test_scan_without_text_layer(tmp_path):
+    path = tmp_path / "scan.pdf"
+    w = h = 8
+    image = zlib.compress(bytes([128]) * (w * h))
+    image_obj = b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(image) + image + b"\nendstream"
+    path.write_bytes(_page_pdf(b"q 500 0 0 700 40 60 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>", [image_obj]))
+    err = _raises(path, "OCR is not supported")
+    assert err.where == "page 1"
+
+
+def test_pdf_without_duty_table(tmp_path):
+    path = tmp_path / "letter.pdf"
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    path.write_bytes(_page_pdf(b"BT /F1 12 Tf 72 700 Td (Just a letter, no table) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [font]))
+    _raises(path, "no duty-list table")
+
+
+def test_empty_page_list(tmp_path):
+    path = tmp_path / "nopages.pdf"
+    path.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]))
+    _raises(path, "no pages|not a readable PDF")
