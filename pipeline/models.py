@@ -209,6 +209,8 @@ Departments = Annotated[
 
 
 class BasicDutyRow(Strict):
+    """Basic duties: one row per item of the basic list｜基本履职事项：每项一行"""
+
     edition_id: EditionId
     seq: Seq
     category_no: CategoryNo
@@ -217,6 +219,8 @@ class BasicDutyRow(Strict):
 
 
 class CoordinatedDutyRow(Strict):
+    """Coordinated duties: one row per item of the coordinated list｜配合履职事项：每项一行"""
+
     edition_id: EditionId
     seq: Seq
     category_no: CategoryNo
@@ -228,6 +232,8 @@ class CoordinatedDutyRow(Strict):
 
 
 class CoordinatedDepartmentDutyRow(Strict):
+    """What each higher-level department does for a coordinated item: one row per clause｜配合履职事项的上级部门职责：每条一行"""
+
     edition_id: EditionId
     seq: Seq
     department: str = Field(description=desc("The higher-level department", "上级部门"))
@@ -239,6 +245,8 @@ class CoordinatedDepartmentDutyRow(Strict):
 
 
 class CoordinatedTownshipDutyRow(Strict):
+    """What the township does in support of a coordinated item: one row per clause｜配合履职事项的乡镇配合职责：每条一行"""
+
     edition_id: EditionId
     seq: Seq
     clause_no: ClauseNo
@@ -246,6 +254,8 @@ class CoordinatedTownshipDutyRow(Strict):
 
 
 class ReclaimedDutyRow(Strict):
+    """Items reclaimed by higher-level departments: one row per item｜上级部门收回事项：每项一行"""
+
     edition_id: EditionId
     seq: Seq
     category_no: CategoryNo
@@ -262,6 +272,8 @@ class ReclaimedDutyRow(Strict):
 
 
 class ReclaimedMethodClauseRow(Strict):
+    """The method (工作方式) of a reclaimed item: one row per clause｜收回事项的工作方式：每条一行"""
+
     edition_id: EditionId
     seq: Seq
     clause_no: ClauseNo
@@ -272,6 +284,8 @@ class ReclaimedMethodClauseRow(Strict):
 
 
 class CategoryRow(Strict):
+    """Categories of every list, declared and extracted counts｜各清单的类别及声明、实际事项数"""
+
     edition_id: EditionId
     list: ListKind = Field(description=desc("Which list", "清单"))
     category_no: CategoryNo
@@ -281,6 +295,8 @@ class CategoryRow(Strict):
 
 
 class DepartmentRow(Strict):
+    """Higher-level departments and how many items name them｜上级部门及涉及事项数"""
+
     edition_id: EditionId
     department: str = Field(description=desc("Department name", "部门名称"))
     coordinated_items: int = Field(description=desc("Coordinated items naming it", "涉及的配合履职事项数"))

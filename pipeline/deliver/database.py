@@ -1,0 +1,352 @@
+"""`output/duties.duckdb`: every edition's tables in one database, plus views.
+
+Rebuilt from scratch from the Parquet files on every build (never edited by
+hand), written to a temporary file and renamed into place.
+
+Tables
+- the flat tables of `pipeline.models.TABLES`, every edition's rows in one table
+  (each row carries its edition_id), typed and keyed from the row models;
+- `editions` (edition.json metadata, with `edition_no`: 1, 2, ... per township
+  in order of publication), `edition_lists` (declared vs extracted totals),
+  `warnings`, `lists` (list kinds and their Chinese titles);
+- `changes` (every `diffs/<old>__<new>/changes.parquet`, with old_edition and
+  new_edition added) and, when the diff wrote them, `field_changes`.
+
+Views: see VIEWS below (their descriptions also go into the data dictionary).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from pipeline.deliver import (
+    PRIMARY_KEYS,
+    TABLES,
+    Column,
+    check_parquet_columns,
+    columns,
+    diff_dirs,
+    diff_editions,
+    edition_dirs,
+    read_edition_info,
+    table_description,
+)
+from pipeline.models import LIST_KINDS, LIST_TITLES
+
+DATABASE = "duties.duckdb"
+
+_SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "list": "VARCHAR[]"}
+
+
+def _q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def column_ddl(c: Column) -> str:
+    ddl = f"{_q(c.name)} {_SQL_TYPES[c.kind]}"
+    if not c.nullable:
+        ddl += " NOT NULL"
+    if c.enum:
+        ddl += f" CHECK ({_q(c.name)} IN ({', '.join(_lit(v) for v in c.enum)}))"
+    return ddl
+
+
+def table_ddl(table: str) -> str:
+    cols = [column_ddl(c) for c in columns(table)]
+    cols.append(f"PRIMARY KEY ({', '.join(_q(k) for k in PRIMARY_KEYS[table])})")
+    return f"CREATE TABLE {_q(table)} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+# the extra tables: name -> (description, DDL)
+EXTRA_TABLES: dict[str, tuple[str, str]] = {
+    "lists": (
+        "The three lists, in published order｜三张清单",
+        """CREATE TABLE lists (
+  list VARCHAR PRIMARY KEY,   -- basic / coordinated / reclaimed
+  list_no INTEGER NOT NULL,   -- 1, 2, 3 in published order
+  title VARCHAR NOT NULL      -- 基本履职事项清单 ...
+)""",
+    ),
+    "editions": (
+        "One row per edition (edition.json); edition_no orders each township's editions by publication｜版本",
+        """CREATE TABLE editions (
+  edition_id VARCHAR PRIMARY KEY,
+  title VARCHAR NOT NULL,
+  province VARCHAR,
+  city VARCHAR,
+  district VARCHAR,
+  township VARCHAR NOT NULL,
+  published VARCHAR,          -- YYYY-MM
+  edition_no INTEGER NOT NULL, -- 1, 2, ... within the township, by published then edition_id
+  pipeline_version VARCHAR NOT NULL,
+  source_files VARCHAR[] NOT NULL,
+  warning_count INTEGER NOT NULL
+)""",
+    ),
+    "edition_lists": (
+        "Per edition and list: totals declared in the preface (说明) and extracted｜各版本各清单的声明数与实际数",
+        """CREATE TABLE edition_lists (
+  edition_id VARCHAR NOT NULL,
+  list VARCHAR NOT NULL,
+  title VARCHAR NOT NULL,
+  declared_category_count INTEGER NOT NULL,
+  extracted_category_count INTEGER NOT NULL,
+  declared_total INTEGER NOT NULL,
+  extracted_total INTEGER NOT NULL,
+  PRIMARY KEY (edition_id, list)
+)""",
+    ),
+    "warnings": (
+        "Warnings the extraction raised, per edition｜提取警告",
+        """CREATE TABLE warnings (
+  edition_id VARCHAR NOT NULL,
+  warning_no INTEGER NOT NULL,
+  code VARCHAR NOT NULL,
+  list VARCHAR,
+  seq INTEGER,
+  message VARCHAR NOT NULL,
+  PRIMARY KEY (edition_id, warning_no)
+)""",
+    ),
+}
+
+# documented columns of a diff's changes.parquet; more columns, if the diff adds any, are kept too
+CHANGES_DDL = """CREATE TABLE changes (
+  old_edition VARCHAR NOT NULL,
+  new_edition VARCHAR NOT NULL,
+  change VARCHAR,
+  old_list VARCHAR,
+  old_seq BIGINT,
+  old_category VARCHAR,
+  new_list VARCHAR,
+  new_seq BIGINT,
+  new_category VARCHAR,
+  fields VARCHAR[],
+  similarity DOUBLE,
+  summary VARCHAR
+)"""
+CHANGES_DESCRIPTION = (
+    "Every diff's changes.parquet, with the two editions it compares｜版本间变化（每个比较一组）"
+)
+
+_LIST_ORDER = "(SELECT list_no FROM lists l WHERE l.list = {})"
+
+# name -> (description "English｜中文", SQL)
+VIEWS: dict[str, tuple[str, str]] = {
+    "v_duties_per_category": (
+        "Items per category, per edition and list, beside the count the heading declares｜各版本各清单每类事项数",
+        """
+WITH items AS (
+    SELECT edition_id, 'basic' AS list, category_no, count(*) AS items FROM basic_duties GROUP BY ALL
+    UNION ALL
+    SELECT edition_id, 'coordinated', category_no, count(*) FROM coordinated_duties GROUP BY ALL
+    UNION ALL
+    SELECT edition_id, 'reclaimed', category_no, count(*) FROM reclaimed_duties GROUP BY ALL
+)
+SELECT c.edition_id, e.township, e.published, c.list, l.title AS list_title,
+       c.category_no, c.category, coalesce(i.items, 0) AS items, c.declared_count
+FROM categories c
+JOIN editions e USING (edition_id)
+JOIN lists l USING (list)
+LEFT JOIN items i USING (edition_id, list, category_no)
+ORDER BY e.township, e.edition_no, l.list_no, c.category_no
+""",
+    ),
+    "v_department_clauses": (
+        "Per edition and department: coordinated items naming it, its clauses in them, reclaimed items it took over"
+        "｜各版本各上级部门的配合事项数、职责条数、承接的收回事项数",
+        """
+WITH named AS (
+    SELECT edition_id, unnest(departments) AS department, seq FROM coordinated_duties
+), coordinated AS (
+    SELECT edition_id, department, count(DISTINCT seq) AS coordinated_items FROM named GROUP BY ALL
+), clauses AS (
+    SELECT edition_id, department, count(*) AS department_clauses
+    FROM coordinated_department_duties GROUP BY ALL
+), took AS (
+    SELECT edition_id, unnest(departments) AS department, seq FROM reclaimed_duties
+), reclaimed AS (
+    SELECT edition_id, department, count(DISTINCT seq) AS reclaimed_items FROM took GROUP BY ALL
+)
+SELECT edition_id, department,
+       coalesce(coordinated_items, 0) AS coordinated_items,
+       coalesce(department_clauses, 0) AS department_clauses,
+       coalesce(reclaimed_items, 0) AS reclaimed_items
+FROM coordinated
+FULL JOIN clauses USING (edition_id, department)
+FULL JOIN reclaimed USING (edition_id, department)
+ORDER BY edition_id, coordinated_items DESC, department_clauses DESC, reclaimed_items DESC, department
+""",
+    ),
+    "v_reclaimed_by_disposition": (
+        "Reclaimed items per edition by disposition (transferred / discontinued) and reason｜收回事项按处置方式和原因统计",
+        """
+SELECT edition_id, disposition, reason, count(*) AS items,
+       list(seq ORDER BY seq) AS seqs, list(name ORDER BY seq) AS names
+FROM reclaimed_duties
+GROUP BY ALL
+ORDER BY edition_id, disposition DESC, items DESC, reason NULLS FIRST
+""",
+    ),
+    "v_changes": (
+        "What changed between consecutive editions of a township (one row per change)｜相邻版本之间的变化",
+        """
+SELECT c.old_edition, c.new_edition, o.township, o.published AS old_published, n.published AS new_published,
+       c.change, c.old_list, c.old_seq, c.old_category, c.new_list, c.new_seq, c.new_category,
+       c.fields, c.similarity, c.summary
+FROM changes c
+JOIN editions o ON o.edition_id = c.old_edition
+JOIN editions n ON n.edition_id = c.new_edition
+WHERE o.township = n.township
+  AND o.province IS NOT DISTINCT FROM n.province
+  AND o.city IS NOT DISTINCT FROM n.city
+  AND o.district IS NOT DISTINCT FROM n.district
+  AND n.edition_no = o.edition_no + 1
+ORDER BY o.township, o.edition_no, c.change,
+         coalesce(c.new_list, c.old_list), coalesce(c.new_seq, c.old_seq)
+""",
+    ),
+    "v_change_counts": (
+        "Number of changes of each kind and list between consecutive editions｜相邻版本之间各类变化的数量",
+        """
+SELECT old_edition, new_edition, coalesce(new_list, old_list) AS list, change, count(*) AS changes
+FROM v_changes
+GROUP BY ALL
+ORDER BY old_edition, new_edition, list, change
+""",
+    ),
+}
+
+
+def _township_key(info) -> tuple:
+    return (info.province or "", info.city or "", info.district or "", info.township)
+
+
+def _edition_numbers(infos) -> dict[str, int]:
+    """edition_no: 1, 2, ... per township, ordered by published (undated last), then edition_id."""
+    numbers: dict[str, int] = {}
+    seen: dict[tuple, int] = {}
+    for info in sorted(infos, key=lambda i: (_township_key(i), i.published is None, i.published or "", i.edition_id)):
+        key = _township_key(info)
+        seen[key] = seen.get(key, 0) + 1
+        numbers[info.edition_id] = seen[key]
+    return numbers
+
+
+def _parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
+
+
+def _load_adaptive(con, table: str, path: Path, old: str, new: str) -> None:
+    """Append a diff file, adding any column the table does not have yet."""
+    have = {r[0] for r in con.execute(f"DESCRIBE {_q(table)}").fetchall()}
+    for name, sql_type in _parquet_columns(con, path):
+        if name not in have and not name.startswith("__index_level_"):
+            con.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(name)} {sql_type}")
+    cols = [n for n, _ in _parquet_columns(con, path) if not n.startswith("__index_level_")]
+    select = ", ".join(_q(c) for c in cols)
+    con.execute(
+        f"INSERT INTO {_q(table)} BY NAME SELECT ? AS old_edition, ? AS new_edition, {select} FROM read_parquet(?)",
+        [old, new, str(path)],
+    )
+
+
+def _comment(con, kind: str, name: str, text: str) -> None:
+    con.execute(f"COMMENT ON {kind} {name} IS {_lit(text)}")
+
+
+def populate(con: duckdb.DuckDBPyConnection, output_dir: Path) -> None:
+    """Create and fill every table and view in an open (empty) database."""
+    output_dir = Path(output_dir)
+    dirs = edition_dirs(output_dir)
+    infos = [read_edition_info(d) for d in dirs]
+    ids = [i.edition_id for i in infos]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"edition ids used by more than one directory: {duplicates}")
+    numbers = _edition_numbers(infos)
+
+    for name, (description, ddl) in EXTRA_TABLES.items():
+        con.execute(ddl)
+        _comment(con, "TABLE", _q(name), description)
+    con.executemany("INSERT INTO lists VALUES (?, ?, ?)", [(k, n, LIST_TITLES[k]) for n, k in enumerate(LIST_KINDS, 1)])
+    for info in infos:
+        con.execute(
+            "INSERT INTO editions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [info.edition_id, info.title, info.province, info.city, info.district, info.township, info.published,
+             numbers[info.edition_id], info.pipeline_version, [s.file for s in info.sources], len(info.warnings)],
+        )  # fmt: skip
+        for kind, s in info.lists.items():
+            con.execute(
+                "INSERT INTO edition_lists VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [info.edition_id, kind, s.title, s.declared_category_count, s.extracted_categories,
+                 s.declared_total, s.extracted_total],
+            )  # fmt: skip
+        for n, w in enumerate(info.warnings, 1):
+            con.execute(
+                "INSERT INTO warnings VALUES (?, ?, ?, ?, ?, ?)", [info.edition_id, n, w.code, w.list, w.seq, w.message]
+            )
+
+    for table in TABLES:
+        con.execute(table_ddl(table))
+        en, zh = table_description(table)
+        _comment(con, "TABLE", _q(table), f"{en}｜{zh}")
+        for c in columns(table):
+            _comment(con, "COLUMN", f"{_q(table)}.{_q(c.name)}", c.description)
+        select = ", ".join(_q(c.name) for c in columns(table))
+        for directory, info in zip(dirs, infos):
+            path = directory / f"{table}.parquet"
+            check_parquet_columns(table, path)
+            con.execute(f"INSERT INTO {_q(table)} SELECT {select} FROM read_parquet(?)", [str(path)])
+        stray = con.execute(
+            f"SELECT DISTINCT edition_id FROM {_q(table)} WHERE edition_id NOT IN (SELECT edition_id FROM editions)"
+        ).fetchall()
+        if stray:
+            raise ValueError(f"{table}: rows whose edition_id matches no edition.json: {[r[0] for r in stray]}")
+
+    con.execute(CHANGES_DDL)
+    _comment(con, "TABLE", "changes", CHANGES_DESCRIPTION)
+    field_changes = False
+    for directory in diff_dirs(output_dir):
+        old, new = diff_editions(directory)
+        _load_adaptive(con, "changes", directory / "changes.parquet", old, new)
+        extra = directory / "field_changes.parquet"
+        if extra.exists():
+            if not field_changes:
+                con.execute("CREATE TABLE field_changes (old_edition VARCHAR NOT NULL, new_edition VARCHAR NOT NULL)")
+                _comment(con, "TABLE", "field_changes", "Every diff's field_changes.parquet｜版本间字段变化")
+                field_changes = True
+            _load_adaptive(con, "field_changes", extra, old, new)
+
+    for name, (description, sql) in VIEWS.items():
+        con.execute(f"CREATE VIEW {_q(name)} AS {sql}")
+        _comment(con, "VIEW", _q(name), description)
+
+
+def build_database(output_dir: Path) -> Path:
+    """Write `output_dir/duties.duckdb` from every edition directory and diff, atomically."""
+    output_dir = Path(output_dir)
+    target = output_dir / DATABASE
+    partial = output_dir / f".{DATABASE}.{os.getpid()}.part"
+    wal = partial.with_name(partial.name + ".wal")
+    for leftover in (partial, wal):
+        leftover.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(partial))
+        try:
+            populate(con, output_dir)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(partial, target)
+    finally:
+        for leftover in (partial, wal):
+            leftover.unlink(missing_ok=True)
+    return target

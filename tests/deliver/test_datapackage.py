@@ -1,0 +1,190 @@
+"""output/datapackage.json: valid against the Data Package v2 profile, and the files conform to it.
+
+The profile is vendored (no network in tests): datapackage-profile-2.0.json is the
+published https://datapackage.org/profiles/2.0/datapackage.json as shipped in the
+PyPI package dplib-py 1.1.0 (dplib/profiles/2.0/datapackage.json, MIT licence,
+Open Knowledge Foundation), unmodified.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pipeline.deliver import FOREIGN_KEYS, columns
+from pipeline.deliver.datapackage import PROFILE, check_package, write_datapackage
+from pipeline.models import PRIMARY_KEYS, TABLES
+
+PROFILE_FILE = Path(__file__).with_name("datapackage-profile-2.0.json")
+FULL = "testtown-2025-07"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = json.loads(PROFILE_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
+
+
+@pytest.fixture
+def descriptor(output_dir):
+    path = write_datapackage(output_dir)
+    assert path == output_dir / "datapackage.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def by_name(descriptor):
+    return {r["name"]: r for r in descriptor["resources"]}
+
+
+def test_valid_against_the_v2_profile(descriptor, validator):
+    assert descriptor["$schema"] == PROFILE == "https://datapackage.org/profiles/2.0/datapackage.json"
+    errors = [f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(descriptor)]
+    assert errors == []
+
+
+def test_the_profile_does_reject_bad_descriptors(descriptor, validator):
+    assert not validator.is_valid({"name": "x"})  # no resources
+    bad = json.loads(json.dumps(descriptor))
+    bad["resources"][0]["schema"]["fields"][1]["type"] = "list"  # not a type of the v2.0 profile
+    assert not validator.is_valid(bad)
+    bad = json.loads(json.dumps(descriptor))
+    bad["resources"][0]["path"] = "../outside.csv"
+    assert not validator.is_valid(bad)
+
+
+def test_every_csv_and_parquet_file_is_a_resource(descriptor, output_dir):
+    on_disk = sorted(p.relative_to(output_dir).as_posix() for p in output_dir.rglob("*") if p.suffix in (".csv", ".parquet"))
+    described = sorted(r["path"] for r in descriptor["resources"])
+    assert described == on_disk
+    assert len(on_disk) == 3 * len(TABLES) * 2 + 3 * 2  # 3 editions x tables x 2 formats + 3 diffs x changes
+    for r in descriptor["resources"]:
+        assert r["$schema"] == "https://datapackage.org/profiles/2.0/dataresource.json"
+        assert r["type"] == "table"
+        assert r["hash"].startswith("sha256:") and r["bytes"] == (output_dir / r["path"]).stat().st_size
+
+
+def test_fields_keys_and_descriptions_come_from_the_models(descriptor):
+    resources = by_name(descriptor)
+    for table in TABLES:
+        for fmt in ("csv", "parquet"):
+            r = resources[f"{FULL}.{table}.{fmt}"]
+            assert r["path"] == f"{FULL}/{table}.{fmt}"
+            assert r["format"] == fmt
+            fields = r["schema"]["fields"]
+            assert [f["name"] for f in fields] == [c.name for c in columns(table)]
+            for f, c in zip(fields, columns(table)):
+                assert f["title"] == c.zh
+                en, zh = f["description"].split("｜")
+                assert en.startswith(c.en) and zh == c.zh
+            assert r["schema"]["primaryKey"] == PRIMARY_KEYS[table]
+    seq = resources[f"{FULL}.basic_duties.csv"]["schema"]["fields"][1]
+    assert seq == {
+        "name": "seq", "title": "序号", "type": "integer",
+        "description": "Item number within its list, as published｜序号",
+        "constraints": {"required": True, "minimum": 1},
+    }  # fmt: skip
+    deps = {fmt: resources[f"{FULL}.coordinated_duties.{fmt}"]["schema"]["fields"][5] for fmt in ("csv", "parquet")}
+    assert deps["csv"]["type"] == "string" and "joined with 、" in deps["csv"]["description"]
+    assert deps["parquet"]["type"] == "array"
+    disposition = resources[f"{FULL}.reclaimed_duties.csv"]["schema"]["fields"][6]
+    assert disposition["constraints"] == {"required": True, "enum": ["transferred", "discontinued"]}
+    reason = resources[f"{FULL}.reclaimed_duties.csv"]["schema"]["fields"][7]
+    assert "constraints" not in reason  # nullable
+
+
+def test_foreign_keys_point_at_the_same_edition_and_format(descriptor):
+    resources = by_name(descriptor)
+    fks = resources[f"{FULL}.coordinated_department_duties.csv"]["schema"]["foreignKeys"]
+    assert fks == [
+        {"fields": ["edition_id", "seq"], "reference": {"resource": f"{FULL}.coordinated_duties.csv", "fields": ["edition_id", "seq"]}},
+        {"fields": ["edition_id", "department"], "reference": {"resource": f"{FULL}.departments.csv", "fields": ["edition_id", "department"]}},
+    ]  # fmt: skip
+    count = sum(len(r["schema"].get("foreignKeys", [])) for r in descriptor["resources"])
+    assert count == 3 * 2 * len(FOREIGN_KEYS)
+    for r in descriptor["resources"]:
+        for fk in r["schema"].get("foreignKeys", []):
+            assert fk["reference"]["resource"] in resources
+
+
+def test_the_files_conform(descriptor, output_dir):
+    assert check_package(output_dir / "datapackage.json") == []
+
+
+def test_csv_parsed_independently_matches_types_and_keys(descriptor, output_dir):
+    """A second, simpler check with the csv module only: integers parse, keys are unique, FKs resolve."""
+    keys: dict[str, set] = {}
+    for r in descriptor["resources"]:
+        if r["format"] != "csv" or "primaryKey" not in r["schema"]:
+            continue
+        with open(output_dir / r["path"], encoding="utf-8-sig", newline="") as fh:
+            data = list(csv.DictReader(fh))
+        for f in r["schema"]["fields"]:
+            if f["type"] == "integer":
+                assert all(row[f["name"]].lstrip("-").isdigit() for row in data), (r["name"], f["name"])
+        pk = [tuple(row[k] for k in r["schema"]["primaryKey"]) for row in data]
+        assert len(pk) == len(set(pk)), r["name"]
+        keys[r["name"]] = data
+    for r in descriptor["resources"]:
+        for fk in r["schema"].get("foreignKeys", []) if r["format"] == "csv" else []:
+            target = {tuple(row[f] for f in fk["reference"]["fields"]) for row in keys[fk["reference"]["resource"]]}
+            for row in keys[r["name"]]:
+                key = tuple(row[f] for f in fk["fields"])
+                assert "" in key or key in target, (r["name"], key)
+
+
+def _append_csv_row(path: Path, values: list) -> None:
+    with open(path, "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerow(values)
+
+
+def test_duplicate_primary_key_is_reported(descriptor, output_dir):
+    _append_csv_row(output_dir / FULL / "basic_duties.csv", [FULL, 1, 1, "党的建设", "重复"])
+    errors = check_package(output_dir / "datapackage.json")
+    assert errors == [f"{FULL}.basic_duties.csv: line 5: primary key {{'edition_id': '{FULL}', 'seq': 1}} repeats line 2"]
+
+
+def test_dangling_foreign_key_is_reported(descriptor, output_dir):
+    _append_csv_row(output_dir / FULL / "coordinated_township_duties.csv", [FULL, 9, 1, "无此事项"])
+    errors = check_package(output_dir / "datapackage.json")
+    assert errors == [
+        f"{FULL}.coordinated_township_duties.csv: line 5: {{'edition_id': '{FULL}', 'seq': 9}} "
+        f"not found in {FULL}.coordinated_duties.csv ['edition_id', 'seq']"
+    ]
+
+
+def test_bad_type_enum_minimum_and_required_are_reported(descriptor, output_dir):
+    _append_csv_row(output_dir / FULL / "reclaimed_duties.csv", [FULL, "x", 1, "民生服务", "", "", "moved", "", "m"])
+    _append_csv_row(output_dir / FULL / "basic_duties.csv", [FULL, 0, 1, "党的建设", "零"])
+    errors = check_package(output_dir / "datapackage.json")
+    assert f"{FULL}.reclaimed_duties.csv: line 6: seq: 'x' is not an integer" in errors
+    assert f"{FULL}.reclaimed_duties.csv: line 6: name: required value missing" in errors
+    assert any("disposition: 'moved' not in ['transferred', 'discontinued']" in e for e in errors)
+    assert f"{FULL}.basic_duties.csv: line 5: seq: 0 < minimum 1" in errors
+
+
+def test_header_and_parquet_columns_are_checked(descriptor, output_dir):
+    import pyarrow.parquet as pq
+
+    path = output_dir / FULL / "departments.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["reclaimed_items"]), path)
+    text = (output_dir / FULL / "categories.csv").read_text(encoding="utf-8-sig")
+    (output_dir / FULL / "categories.csv").write_text(text.replace("item_count", "items", 1), encoding="utf-8-sig")
+    errors = check_package(output_dir / "datapackage.json")
+    assert any(e.startswith(f"{FULL}.departments.parquet: columns") for e in errors)
+    assert any(e.startswith(f"{FULL}.categories.csv: header") for e in errors)
+
+
+def test_real_edition(real_output, validator):
+    from pipeline.deliver.database import build_database
+
+    build_database(real_output)  # not a CSV or Parquet file: must not be described
+    path = write_datapackage(real_output)
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    assert list(validator.iter_errors(descriptor)) == []
+    assert len(descriptor["resources"]) == len(TABLES) * 2
+    assert check_package(path) == []

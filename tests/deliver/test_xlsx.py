@@ -1,0 +1,130 @@
+"""The per-edition Excel workbook."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.deliver import columns
+from pipeline.deliver.xlsx import MAX_WIDTH, display_width, write_workbook
+from pipeline.models import TABLES
+
+FULL = "testtown-2025-07"
+
+
+@pytest.fixture
+def workbook(edition_dir):
+    return load_workbook(write_workbook(edition_dir))
+
+
+def test_written_under_the_edition_id_from_edition_json(edition_dir, tmp_path):
+    # the build calls us on a temporary directory: the name must come from edition.json, not the directory
+    tmp = tmp_path / ".testtown-2025-07.abc.tmp"
+    shutil.copytree(edition_dir, tmp)
+    path = write_workbook(tmp)
+    assert path == tmp / f"{FULL}.xlsx"
+    assert sorted(p.name for p in tmp.iterdir() if p.name.startswith(".")) == []  # no partial file left
+
+
+def test_sheets_metadata_first_then_one_per_table(workbook):
+    assert workbook.sheetnames == ["edition", *TABLES]
+    assert all(len(name) <= 31 for name in workbook.sheetnames)
+
+
+def test_headings_chinese_then_column_name_from_the_models(workbook):
+    for table in TABLES:
+        ws = workbook[table]
+        cols = columns(table)
+        assert [c.value for c in ws[1]] == [c.zh for c in cols]
+        assert [c.value for c in ws[2]] == [c.name for c in cols]
+        assert ws["A2"].comment is not None and "Edition identifier" in ws["A2"].comment.text
+    assert workbook["basic_duties"]["B1"].value == "序号"
+    assert workbook["coordinated_duties"]["F1"].value == "上级部门（按原文顺序）"
+
+
+def test_frozen_header_and_autofilter_over_the_data(workbook):
+    for table in TABLES:
+        ws = workbook[table]
+        assert ws.freeze_panes == "A3"
+        assert ws.auto_filter.ref.startswith("A2:")
+    # basic_duties: 5 columns, 3 rows of data below two heading rows
+    assert workbook["basic_duties"].auto_filter.ref == "A2:E5"
+    # coordinated_department_duties: 6 columns, 4 rows
+    assert workbook["coordinated_department_duties"].auto_filter.ref == "A2:F6"
+
+
+def test_values_lists_joined_nulls_empty_numbers_numeric(workbook):
+    ws = workbook["coordinated_duties"]
+    assert [c.value for c in ws[3]] == [FULL, 1, 1, "党的建设", "党员教育管理", "区委组织部、区委宣传部", 2, 2]
+    ws = workbook["reclaimed_duties"]
+    # seq 2: no department (empty list) and a reason; seq 1: no reason
+    assert [c.value for c in ws[4]][4:8] == ["统计纸质台账", None, "discontinued", "已无政策依据"]
+    assert ws.cell(row=3, column=8).value is None
+    assert ws.max_row == 2 + 4
+    assert isinstance(workbook["basic_duties"]["B3"].value, int)
+
+
+def test_widths_fitted_and_long_text_wrapped(workbook):
+    ws = workbook["basic_duties"]
+    text_col, seq_col = ws.column_dimensions["E"], ws.column_dimensions["B"]
+    assert text_col.width == MAX_WIDTH + 2  # the 3rd duty is longer than MAX_WIDTH
+    assert ws["E5"].alignment.wrap_text
+    assert 6 <= seq_col.width <= 12
+    assert not ws["B3"].alignment.wrap_text
+    # category: widest of 类别序号/类别名称 headings and values, CJK counted double
+    assert ws.column_dimensions["D"].width == max(display_width("类别名称"), display_width("category"), 8) + 2
+
+
+def test_metadata_sheet_has_edition_totals_sheets_and_warnings(workbook):
+    ws = workbook["edition"]
+    rows = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
+    flat = [v for row in rows for v in row]
+    assert rows[0] == ["河南省测试市测试区测试镇 履行职责事项清单"]
+    assert ["版本标识", "Edition", FULL] in rows
+    assert ["发布年月", "Published", "2025-07"] in rows
+    # totals: list, title, declared categories, extracted categories, declared items, extracted items, match
+    assert ["basic", "基本履职事项清单", 2, 2, 3, 3, "是 yes"] in rows
+    assert ["reclaimed", "上级部门收回事项清单", 2, 2, 4, 4, "是 yes"] in rows
+    # the sheets with their row counts
+    assert ["coordinated_department_duties", "配合履职事项的上级部门职责：每条一行",
+            "What each higher-level department does for a coordinated item: one row per clause", 4] in rows  # fmt: skip
+    assert "警告 Warnings (2)" in flat
+    assert ["department_label", "coordinated", 2, "label names two departments"] in rows
+    assert ["ocr_spacing", "removed spaces between CJK characters"] in rows
+
+
+def test_text_that_looks_like_a_formula_stays_text(edition_dir, helpers):
+    from pipeline.models import BasicDutyRow
+
+    rows = [BasicDutyRow(edition_id=FULL, seq=1, category_no=1, category="党的建设", text="=SUM(A1:A9)\x07")]
+    helpers.write_table(edition_dir, "basic_duties", rows)
+    ws = load_workbook(write_workbook(edition_dir))["basic_duties"]
+    assert ws["E3"].value == "=SUM(A1:A9)"  # the control character is dropped
+    assert ws["E3"].data_type == "s"
+
+
+def test_missing_column_is_an_error(edition_dir):
+    import pyarrow.parquet as pq
+
+    path = edition_dir / "basic_duties.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["category"]), path)
+    with pytest.raises(ValueError, match="missing \\['category'\\]"):
+        write_workbook(edition_dir)
+
+
+def test_real_edition(real_output):
+    """The published 2025-07 edition: one row per item/clause, totals as declared."""
+    edition = real_output / "songzhuang-2025-07"
+    wb = load_workbook(edition / "songzhuang-2025-07.xlsx")  # written by the build itself
+    assert wb.sheetnames == ["edition", *TABLES]
+    import pyarrow.parquet as pq
+
+    for table in TABLES:
+        assert wb[table].max_row - 2 == pq.read_metadata(edition / f"{table}.parquet").num_rows, table
+    assert wb["basic_duties"].max_row - 2 == 119
+    assert wb["coordinated_duties"].max_row - 2 == 69
+    assert wb["reclaimed_duties"].max_row - 2 == 126
+    rows = [[c for c in row if c is not None] for row in wb["edition"].iter_rows(values_only=True)]
+    assert ["basic", "基本履职事项清单", 9, 9, 119, 119, "是 yes"] in rows
