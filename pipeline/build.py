@@ -117,14 +117,52 @@ def build_key(files: list[Path], code: str) -> str:
 
 
 def build_all(raw_dir: Path, out_dir: Path) -> list[str]:
-    """`make all`: every edition in raw/ into out_dir/<edition_id>/; unchanged ones are skipped."""
+    """`make all`: editions, then diffs between consecutive editions, then the cross-edition files.
+
+    Returns the editions extracted; nothing is redone when nothing changed.
+    """
     code = _code_digest()
+    built = build_editions(raw_dir, out_dir, code)
+    diffed = build_diffs(out_dir, code)
+    if built or diffed or not (Path(out_dir) / "duties.duckdb").is_file():
+        from pipeline.deliver.database import build_database
+        from pipeline.deliver.datapackage import write_datapackage
+
+        build_database(Path(out_dir))
+        write_datapackage(Path(out_dir))
+        print(f"{out_dir}: duties.duckdb, datapackage.json", file=sys.stderr)
+    return built
+
+
+def _up_to_date(target: Path, key: str) -> bool:
+    key_file = target / BUILD_KEY_FILE
+    return key_file.is_file() and key_file.read_text().strip() == key
+
+
+def build_diffs(out_dir: Path, code: str) -> list[str]:
+    """Each edition against the previous one of its township, into out_dir/diffs/<old>__<new>/."""
+    from pipeline.diff import previous_edition_pairs, run_diff
+
+    done = []
+    for old, new in previous_edition_pairs(Path(out_dir)):
+        target = Path(out_dir) / "diffs" / f"{old.name}__{new.name}"
+        key = hashlib.sha256("".join([code, *((d / BUILD_KEY_FILE).read_text() for d in (old, new))]).encode()).hexdigest()
+        if _up_to_date(target, key):
+            continue
+        summary = run_diff(old, new, target)
+        (target / BUILD_KEY_FILE).write_text(key + "\n")
+        print(f"diff {old.name} → {new.name}: {summary.get('total', '')} changes", file=sys.stderr)
+        done.append(target.name)
+    return done
+
+
+def build_editions(raw_dir: Path, out_dir: Path, code: str) -> list[str]:
+    """Every edition in raw/ into out_dir/<edition_id>/; unchanged ones are skipped."""
     built = []
     for edition_id, files in editions_in(raw_dir).items():
         target = Path(out_dir) / edition_id
         key = build_key(files, code)
-        key_file = target / BUILD_KEY_FILE
-        if key_file.is_file() and key_file.read_text().strip() == key:
+        if _up_to_date(target, key):
             print(f"{edition_id}: up to date", file=sys.stderr)
             continue
         result = extract_edition(files, edition_id)

@@ -50,21 +50,20 @@ def table_frame(model: type[Strict], rows: list[Strict]) -> pd.DataFrame:
     return pd.DataFrame([r.model_dump() for r in rows], columns=list(model.model_fields))
 
 
-def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """List columns joined with 、 so that a spreadsheet shows them in one cell."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].map(lambda v: isinstance(v, list)).any():
-            out[column] = out[column].map(lambda v: LIST_JOINER.join(v) if isinstance(v, list) else v)
-    return out
+def write_arrow_table(table: pa.Table, directory: Path, stem: str) -> None:
+    """<stem>.parquet (typed, list columns as lists) and <stem>.csv for spreadsheets."""
+    pq.write_table(table, directory / f"{stem}.parquet")
+    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)  # nullable ints stay ints
+    for field in table.schema:
+        if pa.types.is_list(field.type):
+            frame[field.name] = frame[field.name].map(lambda v: LIST_JOINER.join(v) if v is not None else "")
+    # UTF-8 with BOM: Excel and WPS then read the Chinese text correctly
+    frame.to_csv(directory / f"{stem}.csv", index=False, encoding="utf-8-sig")
 
 
 def write_table(directory: Path, name: str, model: type[Strict], rows: list[Strict]) -> None:
     frame = table_frame(model, rows)
-    table = pa.Table.from_pandas(frame, schema=arrow_schema(model), preserve_index=False)
-    pq.write_table(table, directory / f"{name}.parquet")
-    # UTF-8 with BOM: Excel and WPS then read the Chinese text correctly
-    csv_frame(frame).to_csv(directory / f"{name}.csv", index=False, encoding="utf-8-sig")
+    write_arrow_table(pa.Table.from_pandas(frame, schema=arrow_schema(model), preserve_index=False), directory, name)
 
 
 def write_json(path: Path, model: Strict) -> None:
@@ -73,22 +72,28 @@ def write_json(path: Path, model: Strict) -> None:
 
 @contextmanager
 def atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield a fresh temporary sibling of `target`; on success it replaces `target` whole."""
+    """Yield a fresh temporary sibling of `target`; on success it replaces `target` whole.
+
+    On failure the temporary directory goes and `target` is left as it was.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         yield tmp
-        old = None
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private
+        old = target.with_name(f".{target.name}.{os.getpid()}.old")
         if target.exists():
-            old = target.with_name(f".{target.name}.{os.getpid()}.old")
             target.rename(old)
-        tmp.rename(target)
-        if old is not None:
-            shutil.rmtree(old)
+        try:
+            tmp.rename(target)
+        except OSError:
+            if old.exists():
+                old.rename(target)  # put the previous output back
+            raise
+        shutil.rmtree(old, ignore_errors=True)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write_edition(

@@ -42,3 +42,19 @@ def test_changed_input_is_extracted_again(raw, tmp_path):
 def test_empty_raw_dir_is_an_error(tmp_path):
     with pytest.raises(InputError, match="no published files"):
         build.editions_in(tmp_path)
+
+
+def test_consecutive_editions_are_diffed_and_collected(raw, tmp_path):
+    import json
+
+    import builders
+
+    rows = [*builders.BASIC[:2], ["2", "做好党员教育管理工作。"], *builders.BASIC[3:]]
+    write_docx(raw / "testtown-2026-09.docx", tables=[(builders.BASIC_HEADER, rows), *builders.TABLES[1:]])
+    out = tmp_path / "output"
+    assert build.build_all(raw, out) == ["testtown-2026-03", "testtown-2026-09"]
+    diff_dir = out / "diffs" / "testtown-2026-03__testtown-2026-09"
+    changes = json.loads((diff_dir / "changes.json").read_text(encoding="utf-8"))
+    assert [(c["change"], c["old_seq"], c["new_seq"], c["fields"]) for c in changes] == [("modified", 2, 2, ["text"])]
+    assert (out / "duties.duckdb").is_file() and (out / "datapackage.json").is_file()
+    assert build.build_all(raw, out) == []  # and nothing to redo

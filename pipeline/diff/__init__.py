@@ -1,0 +1,51 @@
+"""Compare two editions of one township's duty lists (issue #4).
+
+    run_diff(old_dir, new_dir, out_dir)   -> summary dict; writes out_dir atomically
+    previous_edition_pairs(output_dir)    -> [(older, newer), ...] for `make all`
+
+Steps, one module each: load (edition dir → items), match (pair items by
+content), changes (pairs → change and field rows), report (summary.json and
+report.md), write (files, all or nothing), editions (which dirs to diff).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.diff.changes import diff
+from pipeline.diff.editions import previous_edition_pairs
+from pipeline.diff.load import check_same_township, load_edition
+from pipeline.diff.match import CROSS_LIST_THRESHOLD, THRESHOLDS, match
+from pipeline.diff.report import render, summarise
+from pipeline.diff.write import CHANGES_SCHEMA, FIELD_CHANGES_SCHEMA, replace_dir, write_json, write_table
+from pipeline.errors import InputError
+
+__all__ = ["run_diff", "previous_edition_pairs", "THRESHOLDS", "CROSS_LIST_THRESHOLD"]
+
+
+def run_diff(old_dir: Path, new_dir: Path, out_dir: Path, *, force: bool = False) -> dict:
+    """Diff two edition output directories into out_dir; returns summary.json's content.
+
+    Raises InputError when a directory is not an edition output, when the
+    editions are of different townships (unless force), or when out_dir is
+    an existing directory that is not a previous diff.
+    """
+    old_dir, new_dir, out_dir = Path(old_dir), Path(new_dir), Path(out_dir)
+    for edition_dir in (old_dir, new_dir):
+        if out_dir.resolve() == edition_dir.resolve():
+            raise InputError("output directory is one of the editions being compared", file=out_dir)
+    old, new = load_edition(old_dir), load_edition(new_dir)
+    if not force:
+        check_same_township(old.meta, new.meta)
+    result = diff(*match(old.items, new.items))
+    summary = summarise(result.changes, result.field_changes, old.meta, new.meta)
+
+    def fill(tmp: Path) -> None:
+        write_table(result.changes, CHANGES_SCHEMA, tmp, "changes")
+        write_json(result.changes, tmp / "changes.json")
+        write_table(result.field_changes, FIELD_CHANGES_SCHEMA, tmp, "field_changes")
+        write_json(summary, tmp / "summary.json")
+        (tmp / "report.md").write_text(render(summary, result, old.meta, new.meta), encoding="utf-8")
+
+    replace_dir(out_dir, fill)
+    return summary

@@ -1,0 +1,53 @@
+"""Step 5: write the diff's files, all or nothing.
+
+Everything is written into a temporary sibling of the output directory that
+is renamed into place at the end, so a reader (or `make`) never sees a
+half-written diff, and a failed run leaves the previous diff untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
+
+from pipeline.diff.changes import CHANGE_COLUMNS, FIELD_CHANGE_COLUMNS
+from pipeline.errors import InputError
+from pipeline.write import atomic_directory, write_arrow_table
+# a file that marks a directory as one of ours, safe to replace
+MARKER = "summary.json"
+
+_S, _I, _F = pa.string(), pa.int64(), pa.float64()
+CHANGES_SCHEMA = pa.schema(
+    [("change", _S), ("old_list", _S), ("old_seq", _I), ("old_category", _S), ("new_list", _S), ("new_seq", _I),
+     ("new_category", _S), ("fields", pa.list_(_S)), ("similarity", _F), ("summary", _S)]
+)  # fmt: skip
+FIELD_CHANGES_SCHEMA = pa.schema(
+    [("old_list", _S), ("old_seq", _I), ("new_list", _S), ("new_seq", _I), ("field", _S), ("department", _S),
+     ("action", _S), ("old_clause_no", _I), ("new_clause_no", _I), ("old_value", _S), ("new_value", _S),
+     ("similarity", _F)]
+)  # fmt: skip
+assert CHANGES_SCHEMA.names == CHANGE_COLUMNS and FIELD_CHANGES_SCHEMA.names == FIELD_CHANGE_COLUMNS
+
+
+def write_table(rows: list[dict], schema: pa.Schema, directory: Path, stem: str) -> None:
+    """<stem>.parquet and <stem>.csv, as every table of the project is written."""
+    write_arrow_table(pa.Table.from_pylist(rows, schema=schema), directory, stem)
+
+
+def write_json(data, path: Path) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
+    """Call fill(tmp) on a fresh sibling directory, then swap it in as out_dir."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("output path exists and is not a directory", file=out_dir)
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        # never wipe something that is not a previous diff (e.g. --out output)
+        raise InputError(f"output directory is not empty and holds no {MARKER}; refusing to replace it", file=out_dir)
+    with atomic_directory(out_dir) as tmp:
+        fill(tmp)
