@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all test bench clean
+.PHONY: all test bench fixtures-pdf schemas clean
 
 all: $(STAMP)
 	$(PY) -m pipeline build raw --out output
@@ -14,6 +14,15 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# regenerate the PDF layout-variant test fixtures (needs LibreOffice's soffice)
+fixtures-pdf: $(STAMP)
+	$(PY) tests/fixtures/pdf/make_variants.py
+
+# regenerate schemas/ and docs/data-dictionary.md from the models
+schemas: $(STAMP)
+	$(PY) -m pipeline.schemas
+	$(PY) -m pipeline.deliver.dictionary
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
