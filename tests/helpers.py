@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
+
 from pipeline.models import Edition
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,3 +15,29 @@ EDITION_ID = "songzhuang-2025-07"
 
 def items_by_seq(edition: Edition, kind: str) -> dict[int, object]:
     return {item.seq: item for c in edition.lists[kind].categories for item in c.items}
+
+
+def docx_rows(path: Path) -> list[list[list[str]]]:
+    """Every table of a DOCX as rows of cell texts: merged cells once, list numbers as text."""
+    counters: dict[int, int] = {}
+    tables = []
+    for table in docx.Document(path).tables:
+        rows = []
+        for tr in table.rows:
+            cells, seen = [], set()
+            for tc in tr.cells:
+                if id(tc._tc) in seen:
+                    continue
+                seen.add(id(tc._tc))
+                paras = []
+                for p in tc.paragraphs:
+                    num = p._p.pPr.numPr if p._p.pPr is not None else None
+                    text = p.text
+                    if num is not None and num.numId is not None:  # Word auto-numbering "%1."
+                        counters[num.numId.val] = counters.get(num.numId.val, 0) + 1
+                        text = f"{counters[num.numId.val]}.{text}"
+                    paras.append(text)
+                cells.append("\n".join(paras))
+            rows.append(cells)
+        tables.append(rows)
+    return tables

@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from helpers import docx_rows
 from pipeline.errors import InputError
 from pipeline.extract.pdf import extract
 from pipeline.extract.raw import RawDocument
@@ -48,32 +49,6 @@ def merged_rows(doc: RawDocument) -> list[tuple[tuple[str, ...], list[list[str]]
                 rows[-1] = [a + "\n" + b if b else a for a, b in zip(rows[-1], cells)]
             else:
                 rows.append(cells)
-    return tables
-
-
-def docx_rows(path: Path) -> list[list[list[str]]]:
-    """Every table of a DOCX as rows of cell texts: merged cells once, list numbers as text."""
-    counters: dict[int, int] = {}
-    tables = []
-    for table in docx.Document(path).tables:
-        rows = []
-        for tr in table.rows:
-            cells, seen = [], set()
-            for tc in tr.cells:
-                if id(tc._tc) in seen:
-                    continue
-                seen.add(id(tc._tc))
-                paras = []
-                for p in tc.paragraphs:
-                    num = p._p.pPr.numPr if p._p.pPr is not None else None
-                    text = p.text
-                    if num is not None and num.numId is not None:  # Word auto-numbering "%1."
-                        counters[num.numId.val] = counters.get(num.numId.val, 0) + 1
-                        text = f"{counters[num.numId.val]}.{text}"
-                    paras.append(text)
-                cells.append("\n".join(paras))
-            rows.append(cells)
-        tables.append(rows)
     return tables
 
 
