@@ -40,8 +40,9 @@ def _arrow_type(annotation: object) -> pa.DataType:
 
 
 def arrow_schema(model: type[Strict]) -> pa.Schema:
+    """Column names, order and types from the row model; `X | None` fields are nullable."""
     return pa.schema(
-        [pa.field(name, _arrow_type(f.annotation), nullable=not f.is_required() or "None" in str(f.annotation))
+        [pa.field(name, _arrow_type(f.annotation), nullable=type(None) in typing.get_args(f.annotation))
          for name, f in model.model_fields.items()]
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex as re
 from pydantic import ValidationError
 
 from pipeline.errors import InputError, first_validation_error

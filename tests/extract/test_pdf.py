@@ -12,7 +12,6 @@ import re
 import zlib
 from pathlib import Path
 
-import docx
 import pytest
 
 from helpers import docx_rows
