@@ -11,7 +11,7 @@ from pipeline import __version__
 from pipeline.compare import disagreements
 from pipeline.errors import InputError
 from pipeline.extract import FORMATS, extract
-from pipeline.models import LIST_KINDS, Edition, EditionInfo, ListSummary, Source, Warning_
+from pipeline.models import LIST_KINDS, Edition, EditionInfo, EditionMeta, ListSummary, Source, Warning_
 from pipeline.normalise.edition import build_edition
 from pipeline.write import write_edition
 
@@ -40,7 +40,7 @@ def _info(edition: Edition, sources: list[Source], warnings: list[Warning_]) -> 
         )
         for kind in LIST_KINDS
     }
-    meta = edition.model_dump(include={"edition_id", "title", "province", "city", "district", "township", "published"})
+    meta = edition.model_dump(include=set(EditionMeta.model_fields))
     return EditionInfo(**meta, lists=lists, sources=sources, pipeline_version=__version__, warnings=warnings)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.models import Edition
+from pipeline.models import Edition, EditionMeta
 
-_META = ("title", "province", "city", "district", "township", "published")
+_META = [f for f in EditionMeta.model_fields if f != "edition_id"]
 
 
 def _records(edition: Edition) -> dict[tuple[str, int], dict]:

@@ -315,6 +315,46 @@ TABLES: dict[str, type[Strict]] = {
     "departments": DepartmentRow,
 }
 
+# ---------------------------------------------------------------- diff tables
+
+Change = Literal["added", "removed", "modified", "renumbered", "recategorised", "moved_list"]
+
+
+class ChangeRow(Strict):
+    """One change between two editions｜版本间的一处变化"""
+
+    change: Change = Field(description=desc("Kind of change", "变化类型"))
+    old_list: ListKind | None = Field(description=desc("List of the item in the old edition", "旧版本清单"))
+    old_seq: int | None = Field(description=desc("Item number in the old edition", "旧版本序号"))
+    old_category: str | None = Field(description=desc("Category in the old edition", "旧版本类别"))
+    new_list: ListKind | None = Field(description=desc("List of the item in the new edition", "新版本清单"))
+    new_seq: int | None = Field(description=desc("Item number in the new edition", "新版本序号"))
+    new_category: str | None = Field(description=desc("Category in the new edition", "新版本类别"))
+    fields: list[str] = Field(description=desc("Fields that changed (for modified)", "变化的字段"))
+    similarity: float | None = Field(description=desc("Similarity of the matched items, 0..1", "相似度"))
+    summary: str = Field(description=desc("One-line summary of the change", "变化摘要"))
+
+
+class FieldChangeRow(Strict):
+    """One changed field or clause of a changed item｜变化事项中的一处字段或条款变化"""
+
+    old_list: ListKind | None = Field(description=desc("List of the item in the old edition", "旧版本清单"))
+    old_seq: int | None = Field(description=desc("Item number in the old edition", "旧版本序号"))
+    new_list: ListKind | None = Field(description=desc("List of the item in the new edition", "新版本清单"))
+    new_seq: int | None = Field(description=desc("Item number in the new edition", "新版本序号"))
+    field: str = Field(description=desc("The changed field", "变化的字段"))
+    department: str | None = Field(description=desc("Department whose clause changed", "条款所属部门"))
+    action: str = Field(description=desc("added, removed, modified or reordered", "变化方式"))
+    old_clause_no: int | None = Field(description=desc("Clause number in the old edition", "旧条款序号"))
+    new_clause_no: int | None = Field(description=desc("Clause number in the new edition", "新条款序号"))
+    old_value: str | None = Field(description=desc("Old value", "旧值"))
+    new_value: str | None = Field(description=desc("New value", "新值"))
+    similarity: float | None = Field(description=desc("Similarity of old and new value, 0..1", "相似度"))
+
+
+DIFF_TABLES: dict[str, type[Strict]] = {"changes": ChangeRow, "field_changes": FieldChangeRow}
+
+
 # primary keys of the flat tables (used by the data package and by tests)
 PRIMARY_KEYS: dict[str, list[str]] = {
     "basic_duties": ["edition_id", "seq"],

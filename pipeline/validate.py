@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
-from pydantic import ValidationError
-
-from pipeline.errors import InputError, first_validation_error
-from pipeline.models import TABLES, Edition, EditionInfo
+from pipeline.errors import InputError
+from pipeline.models import TABLES, Edition
+from pipeline.outputs import load_json_model, read_edition_info
 from pipeline.tables import flatten
 from pipeline.write import table_frame
-
-
-def _load(path: Path, model):
-    if not path.is_file():
-        raise InputError(f"missing {path.name}: not an edition output directory", file=path.parent)
-    try:
-        return model.model_validate_json(path.read_text(encoding="utf-8"))
-    except ValidationError as err:
-        raise InputError(f"invalid: {first_validation_error(err)}", file=path) from err
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"not JSON: {err}", file=path) from err
 
 
 def _same(expected: pd.DataFrame, actual: pd.DataFrame) -> bool:
@@ -35,8 +22,8 @@ def _same(expected: pd.DataFrame, actual: pd.DataFrame) -> bool:
 def validate_dir(directory: Path) -> Edition:
     """Re-run the model validation on duties.json and check every table agrees with it."""
     directory = Path(directory)
-    edition = _load(directory / "duties.json", Edition)
-    info = _load(directory / "edition.json", EditionInfo)
+    edition = load_json_model(directory / "duties.json", Edition)
+    info = read_edition_info(directory)
     if info.edition_id != edition.edition_id:
         raise InputError(f"edition.json is for {info.edition_id}, duties.json for {edition.edition_id}", file=directory)
     for name, rows in flatten(edition).items():

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import types
-import typing
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -18,33 +16,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.columns import columns
 from pipeline.models import TABLES, Edition, EditionInfo, Strict
 from pipeline.tables import flatten
 
 LIST_JOINER = "、"  # how list columns are shown in CSV and Excel
 
 
-def _arrow_type(annotation: object) -> pa.DataType:
-    """The Arrow type of a row-model field annotation (str, int, list[str], Literal, Optional)."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        (inner,) = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _arrow_type(inner)
-    if origin is list:
-        return pa.list_(_arrow_type(typing.get_args(annotation)[0]))
-    if origin is typing.Literal or annotation is str:
-        return pa.string()
-    if annotation is int:
-        return pa.int64()
-    raise TypeError(f"no Arrow type for {annotation!r}")
+_ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
+                "list": pa.list_(pa.string())}
 
 
 def arrow_schema(model: type[Strict]) -> pa.Schema:
-    """Column names, order and types from the row model; `X | None` fields are nullable."""
-    return pa.schema(
-        [pa.field(name, _arrow_type(f.annotation), nullable=type(None) in typing.get_args(f.annotation))
-         for name, f in model.model_fields.items()]
-    )
+    """Column names, order, types and nullability from the row model."""
+    return pa.schema([pa.field(c.name, _ARROW_TYPES[c.kind], nullable=c.nullable) for c in columns(model)])
 
 
 def table_frame(model: type[Strict], rows: list[Strict]) -> pd.DataFrame:

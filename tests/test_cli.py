@@ -128,7 +128,7 @@ def test_debug_shows_the_traceback(tmp_path):
 def test_validate_rejects_a_directory_that_is_not_an_edition(tmp_path):
     result = run("validate", str(tmp_path))
     assert result.returncode == EXIT_INPUT
-    assert "missing duties.json" in result.stderr
+    assert "duties.json is missing" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["extract", "validate", "build", "diff"])

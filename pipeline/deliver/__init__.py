@@ -6,24 +6,18 @@
 - `dictionary.render()`: `docs/data-dictionary.md`.
 
 Everything about a column (name, order, type, nullability, bilingual description)
-comes from the row models in `pipeline.models` via `columns()` below, so the four
+comes from the row models via `pipeline.columns.columns()`, so the four
 deliverables cannot disagree with each other or with the writer.
 """
 
 from __future__ import annotations
 
-import json
-import types
-import typing
-from dataclasses import dataclass
 from pathlib import Path
 
-import annotated_types
-
-from pipeline.models import LIST_TITLES, PRIMARY_KEYS, TABLES, EditionInfo, Strict
-
-#: joins list cells in CSV and Excel, as the writer does
-LIST_JOINER = "、"
+from pipeline.columns import Column, columns, split_description, table_description
+from pipeline.models import LIST_TITLES, PRIMARY_KEYS, TABLES
+from pipeline.outputs import diff_dirs, diff_editions, edition_dirs, read_edition_info
+from pipeline.write import LIST_JOINER
 
 #: foreign keys between the flat tables: (table, fields, referenced table, referenced fields).
 #: Rows whose key fields hold a null are not checked (SQL's MATCH SIMPLE).
@@ -36,132 +30,8 @@ FOREIGN_KEYS: list[tuple[str, list[str], str, list[str]]] = [
 ]
 
 
-def split_description(description: str | None) -> tuple[str, str]:
-    """"English｜中文" -> ("English", "中文")."""
-    if not description:
-        return "", ""
-    en, sep, zh = description.partition("｜")
-    return en.strip(), zh.strip() if sep else ""
-
-
-def table_description(table: str) -> tuple[str, str]:
-    """The row model's docstring, "English｜中文"."""
-    return split_description(" ".join((TABLES[table].__doc__ or table).split()))
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a flat table, as every deliverable sees it."""
-
-    name: str
-    en: str  # English description
-    zh: str  # Chinese heading
-    kind: str  # "string" | "integer" | "number" | "boolean" | "list"
-    nullable: bool
-    enum: tuple[str, ...] | None = None
-    minimum: int | None = None
-
-    @property
-    def description(self) -> str:
-        return f"{self.en}｜{self.zh}" if self.zh else self.en
-
-    @property
-    def is_list(self) -> bool:
-        return self.kind == "list"
-
-    @property
-    def type_label(self) -> str:
-        """Human-readable type for the data dictionary."""
-        label = "list of string" if self.is_list else self.kind
-        if self.enum:
-            label += ": " + " / ".join(f"`{v}`" for v in self.enum)
-        if self.minimum is not None:
-            label += f" ≥ {self.minimum}"
-        return label
-
-
-_SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
-
-
-def _column(name: str, field) -> Column:
-    annotation = field.annotation
-    nullable = False
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        nullable = len(args) < len(typing.get_args(annotation))
-        if len(args) != 1:
-            raise TypeError(f"{name}: unsupported union {annotation}")
-        annotation = args[0]
-    enum = None
-    origin = typing.get_origin(annotation)
-    if origin is typing.Literal:
-        enum = tuple(str(a) for a in typing.get_args(annotation))
-        kind = "string"
-    elif origin is list:
-        (item,) = typing.get_args(annotation)
-        if item is not str:
-            raise TypeError(f"{name}: only list[str] is supported, got {annotation}")
-        kind = "list"
-    elif annotation in _SCALARS:
-        kind = _SCALARS[annotation]
-    else:
-        raise TypeError(f"{name}: unsupported type {annotation}")
-    minimum = None
-    for m in field.metadata:
-        if isinstance(m, annotated_types.Ge):
-            minimum = int(m.ge)
-        elif isinstance(m, annotated_types.Gt):
-            minimum = int(m.gt) + 1
-    en, zh = split_description(field.description)
-    return Column(name=name, en=en, zh=zh, kind=kind, nullable=nullable, enum=enum, minimum=minimum)
-
-
-def columns(table_or_model: str | type[Strict]) -> list[Column]:
-    """The columns of a flat table, in output order."""
-    model = TABLES[table_or_model] if isinstance(table_or_model, str) else table_or_model
-    return [_column(name, field) for name, field in model.model_fields.items()]
-
-
 def list_title(kind: str) -> str:
     return LIST_TITLES.get(kind, kind)
-
-
-# ---------------------------------------------------------------- reading an output directory
-
-
-def read_edition_info(edition_dir: Path) -> EditionInfo:
-    return EditionInfo.model_validate_json((Path(edition_dir) / "edition.json").read_text(encoding="utf-8"))
-
-
-def edition_dirs(output_dir: Path) -> list[Path]:
-    """Edition directories of an output directory (those holding an edition.json), sorted by name."""
-    output_dir = Path(output_dir)
-    return sorted(p.parent for p in output_dir.glob("*/edition.json") if p.parent.name != "diffs")
-
-
-def diff_dirs(output_dir: Path) -> list[Path]:
-    """Diff directories (`diffs/<old>__<new>/` holding a changes.parquet), sorted by name."""
-    return sorted(p.parent for p in (Path(output_dir) / "diffs").glob("*/changes.parquet"))
-
-
-def diff_editions(diff_dir: Path) -> tuple[str, str]:
-    """(old, new) edition ids of a diff directory: its summary.json if it says, else its name."""
-    summary = Path(diff_dir) / "summary.json"
-    if summary.exists():
-        try:
-            data = json.loads(summary.read_text(encoding="utf-8"))
-        except ValueError:
-            data = {}
-        for old_key, new_key in (("old_edition", "new_edition"), ("old", "new")):
-            old, new = data.get(old_key), data.get(new_key)
-            if isinstance(old, str) and isinstance(new, str):
-                return old, new
-            if isinstance(old, dict) and isinstance(new, dict) and "edition_id" in old and "edition_id" in new:
-                return old["edition_id"], new["edition_id"]
-    old, sep, new = Path(diff_dir).name.partition("__")
-    if not sep:
-        raise ValueError(f"diff directory {diff_dir} is not named <old>__<new>")
-    return old, new
 
 
 def read_rows(path: Path) -> list[dict]:

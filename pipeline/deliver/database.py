@@ -34,7 +34,7 @@ from pipeline.deliver import (
     read_edition_info,
     table_description,
 )
-from pipeline.models import LIST_KINDS, LIST_TITLES
+from pipeline.models import DIFF_TABLES, LIST_KINDS, LIST_TITLES
 
 DATABASE = "duties.duckdb"
 
@@ -117,24 +117,13 @@ EXTRA_TABLES: dict[str, tuple[str, str]] = {
     ),
 }
 
-# documented columns of a diff's changes.parquet; more columns, if the diff adds any, are kept too
-CHANGES_DDL = """CREATE TABLE changes (
-  old_edition VARCHAR NOT NULL,
-  new_edition VARCHAR NOT NULL,
-  change VARCHAR,
-  old_list VARCHAR,
-  old_seq BIGINT,
-  old_category VARCHAR,
-  new_list VARCHAR,
-  new_seq BIGINT,
-  new_category VARCHAR,
-  fields VARCHAR[],
-  similarity DOUBLE,
-  summary VARCHAR
-)"""
-CHANGES_DESCRIPTION = (
-    "Every diff's changes.parquet, with the two editions it compares｜版本间变化（每个比较一组）"
-)
+def diff_table_ddl(stem: str) -> str:
+    """A diff table: the two editions it compares, then the row model's columns."""
+    cols = ["old_edition VARCHAR NOT NULL", "new_edition VARCHAR NOT NULL"] + [
+        column_ddl(c) for c in columns(DIFF_TABLES[stem])
+    ]
+    return f"CREATE TABLE {_q(stem)} (\n  " + ",\n  ".join(cols) + "\n)"
+
 
 _LIST_ORDER = "(SELECT list_no FROM lists l WHERE l.list = {})"
 
@@ -240,24 +229,6 @@ def _edition_numbers(infos) -> dict[str, int]:
     return numbers
 
 
-def _parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
-
-
-def _load_adaptive(con, table: str, path: Path, old: str, new: str) -> None:
-    """Append a diff file, adding any column the table does not have yet."""
-    have = {r[0] for r in con.execute(f"DESCRIBE {_q(table)}").fetchall()}
-    for name, sql_type in _parquet_columns(con, path):
-        if name not in have and not name.startswith("__index_level_"):
-            con.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(name)} {sql_type}")
-    cols = [n for n, _ in _parquet_columns(con, path) if not n.startswith("__index_level_")]
-    select = ", ".join(_q(c) for c in cols)
-    con.execute(
-        f"INSERT INTO {_q(table)} BY NAME SELECT ? AS old_edition, ? AS new_edition, {select} FROM read_parquet(?)",
-        [old, new, str(path)],
-    )
-
-
 def _comment(con, kind: str, name: str, text: str) -> None:
     con.execute(f"COMMENT ON {kind} {name} IS {_lit(text)}")
 
@@ -311,19 +282,16 @@ def populate(con: duckdb.DuckDBPyConnection, output_dir: Path) -> None:
         if stray:
             raise ValueError(f"{table}: rows whose edition_id matches no edition.json: {[r[0] for r in stray]}")
 
-    con.execute(CHANGES_DDL)
-    _comment(con, "TABLE", "changes", CHANGES_DESCRIPTION)
-    field_changes = False
-    for directory in diff_dirs(output_dir):
-        old, new = diff_editions(directory)
-        _load_adaptive(con, "changes", directory / "changes.parquet", old, new)
-        extra = directory / "field_changes.parquet"
-        if extra.exists():
-            if not field_changes:
-                con.execute("CREATE TABLE field_changes (old_edition VARCHAR NOT NULL, new_edition VARCHAR NOT NULL)")
-                _comment(con, "TABLE", "field_changes", "Every diff's field_changes.parquet｜版本间字段变化")
-                field_changes = True
-            _load_adaptive(con, "field_changes", extra, old, new)
+    diffs = [(directory, *diff_editions(directory)) for directory in diff_dirs(output_dir)]
+    for stem, model in DIFF_TABLES.items():
+        con.execute(diff_table_ddl(stem))
+        _comment(con, "TABLE", _q(stem), " ".join(model.__doc__.split()))
+        select = ", ".join(_q(c.name) for c in columns(model))
+        for directory, old, new in diffs:
+            con.execute(
+                f"INSERT INTO {_q(stem)} SELECT ?, ?, {select} FROM read_parquet(?)",
+                [old, new, str(directory / f"{stem}.parquet")],
+            )
 
     for name, (description, sql) in VIEWS.items():
         con.execute(f"CREATE VIEW {_q(name)} AS {sql}")

@@ -40,8 +40,10 @@ from pipeline.deliver import (
     diff_editions,
     edition_dirs,
     read_edition_info,
+    split_description,
     table_description,
 )
+from pipeline.models import DIFF_TABLES
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
@@ -53,20 +55,6 @@ MEDIATYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 LIST_NOTE = {"csv": "; items joined with 、", "parquet": "; a list of strings"}
 
 # the documented columns of a diff's changes file (the diff owns them; unknown columns are still described by type)
-CHANGE_FIELDS: dict[str, tuple[str, str]] = {
-    "change": ("Kind of change", "变化类型"),
-    "old_list": ("List of the item in the old edition", "旧版本清单"),
-    "old_seq": ("Item number in the old edition", "旧版本序号"),
-    "old_category": ("Category in the old edition", "旧版本类别"),
-    "new_list": ("List of the item in the new edition", "新版本清单"),
-    "new_seq": ("Item number in the new edition", "新版本序号"),
-    "new_category": ("Category in the new edition", "新版本类别"),
-    "fields": ("Fields that changed", "变化的字段"),
-    "similarity": ("Similarity of the matched items, 0..1", "相似度"),
-    "summary": ("One-line summary of the change", "变化摘要"),
-}
-
-
 def slug(text: str) -> str:
     """A resource-name-safe form of an identifier: lowercase [a-z0-9._-], made unique by a hash when changed."""
     s = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-.") or "x"
@@ -157,47 +145,15 @@ def table_resources(edition_dir: Path, output_dir: Path, edition_id: str, table:
     return out
 
 
-def _arrow_field(name: str, arrow_type, fmt: str) -> dict:
-    import pyarrow as pa
-
-    en, zh = CHANGE_FIELDS.get(name, ("", ""))
-    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
-        kind = "string" if fmt == "csv" else "array"
-        en = f"{en} (list{LIST_NOTE[fmt]})" if en else f"list{LIST_NOTE[fmt]}"
-    elif pa.types.is_integer(arrow_type):
-        kind = "integer"
-    elif pa.types.is_floating(arrow_type):
-        kind = "number"
-    elif pa.types.is_boolean(arrow_type):
-        kind = "boolean"
-    elif pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-        kind = "string"
-    else:
-        kind = "any"
-    field = {"name": name, "type": kind}
-    if zh:
-        field["title"] = zh
-    if en:
-        field["description"] = f"{en}｜{zh}" if zh else en
-    return field
-
-
 def diff_resources(diff_dir: Path, output_dir: Path) -> list[dict]:
-    import pyarrow.parquet as pq
-
     old, new = diff_editions(diff_dir)
     out = []
-    for stem, zh in (("changes", "版本间变化"), ("field_changes", "版本间字段变化")):
-        parquet = diff_dir / f"{stem}.parquet"
-        if not parquet.exists():
-            continue
-        arrow = pq.read_schema(parquet)
+    for stem, model in DIFF_TABLES.items():
+        en, zh = split_description(model.__doc__)
+        schema = {"$schema": SCHEMA_PROFILE, "missingValues": [""]}
         for fmt in ("csv", "parquet"):
             path = diff_dir / f"{stem}.{fmt}"
-            if not path.exists():
-                continue
-            fields = [_arrow_field(f.name, f.type, fmt) for f in arrow if not f.name.startswith("__index_level_")]
-            schema = {"$schema": SCHEMA_PROFILE, "fields": fields, "missingValues": [""]}
+            fields = [field_descriptor(c, fmt) for c in columns(model)]
             out.append(
                 _resource(
                     f"diff.{slug(old)}__{slug(new)}.{stem}.{fmt}",
@@ -205,8 +161,8 @@ def diff_resources(diff_dir: Path, output_dir: Path) -> list[dict]:
                     path.relative_to(output_dir).as_posix(),
                     fmt,
                     f"{zh} {stem} ({old} → {new}, {fmt.upper()})",
-                    f"{stem.replace('_', ' ').capitalize()} from edition {old} to {new}.｜{zh}（{old} → {new}）",
-                    schema,
+                    f"{en}, from edition {old} to {new}.｜{zh}（{old} → {new}）",
+                    {**schema, "fields": fields},
                 )
             )
     return out

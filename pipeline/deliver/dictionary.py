@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from pipeline.deliver import FOREIGN_KEYS, LIST_JOINER, PRIMARY_KEYS, TABLES, columns, table_description
-from pipeline.deliver.database import _SQL_TYPES, CHANGES_DESCRIPTION, EXTRA_TABLES, VIEWS
-from pipeline.deliver.datapackage import CHANGE_FIELDS
+from pipeline.deliver.database import _SQL_TYPES, EXTRA_TABLES, VIEWS
+from pipeline.models import DIFF_TABLES
 from pipeline.models import LIST_KINDS, LIST_TITLES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
@@ -105,14 +105,17 @@ def render() -> str:
     add("## Diffs · 版本比较")
     add("")
     add(
-        "`output/diffs/<old>__<new>/changes.{parquet,csv,json}`: one row per change between two editions. "
-        "The diff step owns these files; its documented columns:"
+        "`output/diffs/<old>__<new>/`: `changes.{parquet,csv,json}`, one row per change between two editions, "
+        "and `field_changes.{parquet,csv}`, one row per changed field or clause."
     )
-    add("")
-    add("| column | 中文 | description |")
-    add("| --- | --- | --- |")
-    for name, (en, zh) in CHANGE_FIELDS.items():
-        add(f"| `{name}` | {_cell(zh)} | {_cell(en)} |")
+    for stem, model in DIFF_TABLES.items():
+        add("")
+        add(f"### `{stem}`")
+        add("")
+        add("| column | 中文 | type | description |")
+        add("| --- | --- | --- | --- |")
+        for c in columns(model):
+            add(f"| `{c.name}` | {_cell(c.zh)} | {c.type_label} | {_cell(c.en)} |")
     add("")
     add("## DuckDB: `output/duties.duckdb`")
     add("")
@@ -125,7 +128,8 @@ def render() -> str:
     add("| --- | --- |")
     for name, (description, _) in EXTRA_TABLES.items():
         add(f"| `{name}` | {_cell(_bilingual(description))} |")
-    add(f"| `changes` | {_cell(_bilingual(CHANGES_DESCRIPTION))}; columns `old_edition`, `new_edition`, then those of changes.parquet |")
+    for stem, model in DIFF_TABLES.items():
+        add(f"| `{stem}` | {_cell(_bilingual(model.__doc__))}; columns `old_edition`, `new_edition`, then those of {stem}.parquet |")
     add("| `field_changes` | every diff's field_changes.parquet, with `old_edition`, `new_edition` (only when a diff wrote one) |")
     add("")
     add("| view | description |")

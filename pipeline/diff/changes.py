@@ -15,22 +15,18 @@ number. The report folds such runs into one line per shift.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 
 from pipeline.diff.load import FIELDS, Item
 from pipeline.diff.match import Pair, match_clauses, normalise
+from pipeline.models import Change, ChangeRow, FieldChangeRow
 
-CHANGES: tuple[str, ...] = ("added", "removed", "modified", "renumbered", "recategorised", "moved_list")
+CHANGES: tuple[str, ...] = typing.get_args(Change)
 TEXT_FIELDS = {"text", "name", "disposition", "reason", "method"}
 
-CHANGE_COLUMNS = [
-    "change", "old_list", "old_seq", "old_category", "new_list", "new_seq", "new_category",
-    "fields", "similarity", "summary",
-]  # fmt: skip
-FIELD_CHANGE_COLUMNS = [
-    "old_list", "old_seq", "new_list", "new_seq", "field", "department",
-    "action", "old_clause_no", "new_clause_no", "old_value", "new_value", "similarity",
-]  # fmt: skip
+CHANGE_COLUMNS = list(ChangeRow.model_fields)
+FIELD_CHANGE_COLUMNS = list(FieldChangeRow.model_fields)
 
 LIST_NAMES = {"basic": "基本履职事项", "coordinated": "配合履职事项", "reclaimed": "上级部门收回事项"}
 FIELD_NAMES = {

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pipeline.outputs import edition_dirs
+
 _EDITION = re.compile(r"^(?P<place>.+)-(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])$")
 
 
@@ -20,9 +22,9 @@ def previous_edition_pairs(output_dir: Path) -> list[tuple[Path, Path]]:
     folders are ignored.
     """
     by_place: dict[str, list[tuple[str, Path]]] = {}
-    for path in sorted(Path(output_dir).iterdir()) if Path(output_dir).is_dir() else []:
+    for path in edition_dirs(output_dir):
         found = _EDITION.match(path.name)
-        if found and path.is_dir() and (path / "edition.json").is_file():
+        if found:
             by_place.setdefault(found["place"], []).append((found["year"] + found["month"], path))
     pairs: list[tuple[Path, Path]] = []
     for place in sorted(by_place):

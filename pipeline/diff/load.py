@@ -7,15 +7,13 @@ columns the writer may add later do not break us.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from pydantic import ValidationError
-
 from pipeline.errors import InputError
 from pipeline.models import LIST_KINDS, EditionMeta
+from pipeline.outputs import read_edition_info
 
 # table -> columns the diff needs from it
 NEEDED: dict[str, list[str]] = {
@@ -66,7 +64,7 @@ def load_edition(path: Path) -> EditionData:
     path = Path(path)
     if not path.is_dir():
         raise InputError("not a directory (expected an edition output directory)", file=path)
-    meta = _read_meta(path)
+    meta = read_edition_info(path)
     tables = {name: _read_table(path, name, cols) for name, cols in NEEDED.items()}
     items = {
         "basic": _basic(tables["basic_duties"]),
@@ -81,18 +79,6 @@ def load_edition(path: Path) -> EditionData:
 
 def _missing(path: Path, name: str) -> InputError:
     return InputError(f"not an edition output directory: {name} is missing", file=path)
-
-
-def _read_meta(path: Path) -> EditionMeta:
-    file = path / "edition.json"
-    if not file.is_file():
-        raise _missing(path, "edition.json")
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-        # EditionInfo forbids unknown keys and may grow; we only need its EditionMeta part
-        return EditionMeta.model_validate({k: data.get(k) for k in EditionMeta.model_fields})
-    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, ValidationError) as err:
-        raise InputError(f"edition.json is not valid edition metadata: {_first_line(err)}", file=path) from None
 
 
 def _read_table(path: Path, name: str, columns: list[str]) -> pd.DataFrame:

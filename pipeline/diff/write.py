@@ -13,23 +13,15 @@ from typing import Callable
 
 import pyarrow as pa
 
-from pipeline.diff.changes import CHANGE_COLUMNS, FIELD_CHANGE_COLUMNS
 from pipeline.errors import InputError
-from pipeline.write import atomic_directory, write_arrow_table
+from pipeline.models import ChangeRow, FieldChangeRow
+from pipeline.write import arrow_schema, atomic_directory, write_arrow_table
+
 # a file that marks a directory as one of ours, safe to replace
 MARKER = "summary.json"
 
-_S, _I, _F = pa.string(), pa.int64(), pa.float64()
-CHANGES_SCHEMA = pa.schema(
-    [("change", _S), ("old_list", _S), ("old_seq", _I), ("old_category", _S), ("new_list", _S), ("new_seq", _I),
-     ("new_category", _S), ("fields", pa.list_(_S)), ("similarity", _F), ("summary", _S)]
-)  # fmt: skip
-FIELD_CHANGES_SCHEMA = pa.schema(
-    [("old_list", _S), ("old_seq", _I), ("new_list", _S), ("new_seq", _I), ("field", _S), ("department", _S),
-     ("action", _S), ("old_clause_no", _I), ("new_clause_no", _I), ("old_value", _S), ("new_value", _S),
-     ("similarity", _F)]
-)  # fmt: skip
-assert CHANGES_SCHEMA.names == CHANGE_COLUMNS and FIELD_CHANGES_SCHEMA.names == FIELD_CHANGE_COLUMNS
+CHANGES_SCHEMA = arrow_schema(ChangeRow)
+FIELD_CHANGES_SCHEMA = arrow_schema(FieldChangeRow)
 
 
 def write_table(rows: list[dict], schema: pa.Schema, directory: Path, stem: str) -> None:

@@ -23,7 +23,6 @@ _PREFIXES = ("区", "市", "县", "省", "州", "盟", "旗", "国家", "中国"
 _MAX_JOIN = 6  # a name is never wrapped over more than this many fragments
 _SEPARATORS_RE = re.compile(r"[、，,]")
 _LABEL_RE = re.compile(r"[^：:。；;，,\s]{2,120}?[：:]")
-_NOT_DEPARTMENTS = ("工作方式",)
 
 
 def looks_like_department(name: str) -> bool:
@@ -75,8 +74,6 @@ def split_department_column(raw_cell: str, known: set[str]) -> list[str]:
 
 def _label_names(label: str, allowed: set[str]) -> list[str] | None:
     """`A、B` → [A, B] when every part is an allowed name or looks like a department."""
-    if label in _NOT_DEPARTMENTS:
-        return None
     names = [p for p in _SEPARATORS_RE.split(label) if p]
     ok = names and all(p in allowed or looks_like_department(p) for p in names)
     return names if ok else None

@@ -36,10 +36,6 @@ def is_cjk_punct(ch: str) -> bool:
     return bool(_CJK_PUNCT_RE.fullmatch(ch))
 
 
-def is_cjk(ch: str) -> bool:
-    return bool(_HAN_RE.fullmatch(ch)) or is_cjk_punct(ch)
-
-
 def _number_items(items: list[str]) -> str:
     """An automatically numbered list: give each item its rendered number."""
     items = [i.strip() for i in items if i.strip()]

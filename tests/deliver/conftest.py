@@ -13,15 +13,14 @@ hand from the literals here.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
-from pipeline.deliver import LIST_JOINER, columns
+from pipeline import write
+from pipeline.diff import write as diff_write
+from pipeline.diff.changes import CHANGE_COLUMNS
 from pipeline.models import (
     LIST_TITLES,
     TABLES,
@@ -81,10 +80,6 @@ METHOD_CLAUSES = [  # seq, clause_no, text, department
 SIZES = {FIRST: (1, 1, 1), MIDDLE: (2, 1, 1), FULL: (3, 2, 4)}
 PUBLISHED = {FIRST: "2023-06", MIDDLE: "2024-01", FULL: "2025-07"}
 
-CHANGES_COLUMNS = [
-    "change", "old_list", "old_seq", "old_category", "new_list", "new_seq", "new_category",
-    "fields", "similarity", "summary",
-]  # fmt: skip
 DIFFS = {
     (FIRST, MIDDLE): [
         ("added", None, None, None, "basic", 2, "党的建设", [], None, "新增：组织党员开展学习教育。"),
@@ -168,26 +163,9 @@ def rows_for(edition_id: str) -> dict[str, list]:
     }
 
 
-def arrow_schema(table: str) -> pa.Schema:
-    types = {"string": pa.string(), "integer": pa.int64(), "list": pa.list_(pa.string())}
-    return pa.schema([pa.field(c.name, types[c.kind], nullable=c.nullable or c.is_list) for c in columns(table)])
-
-
 def write_table(directory: Path, table: str, rows: list) -> None:
-    """Write one table as the writer does: Parquet with lists, CSV with BOM and 、-joined lists."""
-    records = [r.model_dump() for r in rows]
-    cols = columns(table)
-    pq.write_table(pa.Table.from_pylist(records, schema=arrow_schema(table)), directory / f"{table}.parquet")
-    with open(directory / f"{table}.csv", "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow([c.name for c in cols])
-        for rec in records:
-            w.writerow(
-                [
-                    LIST_JOINER.join(rec[c.name]) if c.is_list else ("" if rec[c.name] is None else rec[c.name])
-                    for c in cols
-                ]
-            )
+    """Write one table with the pipeline's own writer."""
+    write.write_table(directory, table, TABLES[table], rows)
 
 
 def make_edition(root: Path, edition_id: str) -> Path:
@@ -232,33 +210,15 @@ def make_edition(root: Path, edition_id: str) -> Path:
     return directory
 
 
-def changes_schema() -> pa.Schema:
-    return pa.schema(
-        [
-            ("change", pa.string()), ("old_list", pa.string()), ("old_seq", pa.int64()), ("old_category", pa.string()),
-            ("new_list", pa.string()), ("new_seq", pa.int64()), ("new_category", pa.string()),
-            ("fields", pa.list_(pa.string())), ("similarity", pa.float64()), ("summary", pa.string()),
-        ]
-    )  # fmt: skip
-
-
 def make_diff(root: Path, old: str, new: str, rows: list[tuple]) -> Path:
     directory = root / "diffs" / f"{old}__{new}"
     directory.mkdir(parents=True)
-    records = [dict(zip(CHANGES_COLUMNS, r)) for r in rows]
-    pq.write_table(pa.Table.from_pylist(records, schema=changes_schema()), directory / "changes.parquet")
-    with open(directory / "changes.csv", "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(CHANGES_COLUMNS)
-        for rec in records:
-            w.writerow(
-                [
-                    LIST_JOINER.join(v) if isinstance(v, list) else ("" if v is None else v)
-                    for v in rec.values()
-                ]
-            )
+    records = [dict(zip(CHANGE_COLUMNS, r)) for r in rows]
+    diff_write.write_table(records, diff_write.CHANGES_SCHEMA, directory, "changes")
+    diff_write.write_table([], diff_write.FIELD_CHANGES_SCHEMA, directory, "field_changes")
     (directory / "changes.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    (directory / "summary.json").write_text(json.dumps({"changes": len(records)}), encoding="utf-8")
+    summary = {"old": {"edition_id": old}, "new": {"edition_id": new}, "total": len(records)}
+    (directory / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
     (directory / "report.md").write_text("# report\n", encoding="utf-8")
     return directory
 

@@ -61,7 +61,7 @@ def test_every_csv_and_parquet_file_is_a_resource(descriptor, output_dir):
     on_disk = sorted(p.relative_to(output_dir).as_posix() for p in output_dir.rglob("*") if p.suffix in (".csv", ".parquet"))
     described = sorted(r["path"] for r in descriptor["resources"])
     assert described == on_disk
-    assert len(on_disk) == 3 * len(TABLES) * 2 + 3 * 2  # 3 editions x tables x 2 formats + 3 diffs x changes
+    assert len(on_disk) == 3 * len(TABLES) * 2 + 3 * 2 * 2  # 3 editions x tables x 2 formats + 3 diffs x 2 tables x 2
     for r in descriptor["resources"]:
         assert r["$schema"] == "https://datapackage.org/profiles/2.0/dataresource.json"
         assert r["type"] == "table"

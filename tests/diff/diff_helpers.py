@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.models import TABLES
+from pipeline.write import write_table
 
 REPO = Path(__file__).resolve().parents[2]
 RAW_DOCX = REPO / "raw" / "songzhuang-2025-07.docx"
@@ -101,10 +102,8 @@ def write_edition(directory: Path, edition: dict, meta: dict | None = None) -> P
                 tables["reclaimed_duties"].append({**head, **{k: r[k] for k in ("name", "departments", "disposition", "reason", "method")}})
                 tables["reclaimed_method_clauses"].append(
                     {"edition_id": eid, "seq": seq, "clause_no": 1, "text": r["method"], "department": None})  # fmt: skip
-    for name, rows in tables.items():
-        frame = pd.DataFrame(rows, columns=list(TABLES[name].model_fields))  # columns even when empty
-        frame.to_parquet(directory / f"{name}.parquet", index=False)
-        frame.to_csv(directory / f"{name}.csv", index=False, encoding="utf-8-sig")
+    for name, rows in tables.items():  # the pipeline's own writer, so rows must fit the row models
+        write_table(directory, name, TABLES[name], [TABLES[name](**row) for row in rows])
     info = {**meta, "lists": {}, "sources": [], "pipeline_version": "test", "warnings": []}
     (directory / "edition.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
     return directory
@@ -126,7 +125,7 @@ def read_records(directory: Path) -> dict:
                             "duties": clauses, "township": list(town[town["seq"] == r.seq]["text"])})  # fmt: skip
     reclaimed = [
         {"category": r.category, "name": r.name, "departments": list(r.departments), "disposition": r.disposition,
-         "reason": r.reason, "method": r.method}
+         "reason": None if pd.isna(r.reason) else r.reason, "method": r.method}
         for r in t["reclaimed_duties"].sort_values("seq").itertuples()
     ]  # fmt: skip
     return {"basic": basic, "coordinated": coordinated, "reclaimed": reclaimed}

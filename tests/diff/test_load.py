@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from diff.diff_helpers import META, SAMPLE, read_records, write_edition
+from diff.diff_helpers import SAMPLE, read_records, write_edition
 from pipeline.diff import run_diff
 from pipeline.diff.load import load_edition
 from pipeline.errors import InputError
@@ -69,9 +69,10 @@ def test_different_townships_need_force(tmp_path):
     assert run_diff(a, b, tmp_path / "out", force=True)["total"] == 0
 
 
-def test_edition_json_extra_keys_are_fine(tmp_path):
+def test_edition_json_of_another_shape_is_rejected(tmp_path):
     directory = write_edition(tmp_path / "e", SAMPLE)
     info = json.loads((directory / "edition.json").read_text(encoding="utf-8"))
-    info["something_new"] = 1
+    del info["township"]
     (directory / "edition.json").write_text(json.dumps(info), encoding="utf-8")
-    assert load_edition(directory).meta.edition_id == META["edition_id"]
+    with pytest.raises(InputError, match="edition.json is not valid: township"):
+        load_edition(directory)
