@@ -317,6 +317,11 @@ TABLES: dict[str, type[Strict]] = {
 
 # ---------------------------------------------------------------- diff tables
 
+# where the changed item stands in each edition (null on the side where it does not exist)
+OldList = Annotated[ListKind | None, Field(description=desc("List of the item in the old edition", "旧版本清单"))]
+OldSeq = Annotated[int | None, Field(description=desc("Item number in the old edition", "旧版本序号"))]
+NewList = Annotated[ListKind | None, Field(description=desc("List of the item in the new edition", "新版本清单"))]
+NewSeq = Annotated[int | None, Field(description=desc("Item number in the new edition", "新版本序号"))]
 Change = Literal["added", "removed", "modified", "renumbered", "recategorised", "moved_list"]
 
 
@@ -324,11 +329,11 @@ class ChangeRow(Strict):
     """One change between two editions｜版本间的一处变化"""
 
     change: Change = Field(description=desc("Kind of change", "变化类型"))
-    old_list: ListKind | None = Field(description=desc("List of the item in the old edition", "旧版本清单"))
-    old_seq: int | None = Field(description=desc("Item number in the old edition", "旧版本序号"))
+    old_list: OldList
+    old_seq: OldSeq
     old_category: str | None = Field(description=desc("Category in the old edition", "旧版本类别"))
-    new_list: ListKind | None = Field(description=desc("List of the item in the new edition", "新版本清单"))
-    new_seq: int | None = Field(description=desc("Item number in the new edition", "新版本序号"))
+    new_list: NewList
+    new_seq: NewSeq
     new_category: str | None = Field(description=desc("Category in the new edition", "新版本类别"))
     fields: list[str] = Field(description=desc("Fields that changed (for modified)", "变化的字段"))
     similarity: float | None = Field(description=desc("Similarity of the matched items, 0..1", "相似度"))
@@ -338,10 +343,10 @@ class ChangeRow(Strict):
 class FieldChangeRow(Strict):
     """One changed field or clause of a changed item｜变化事项中的一处字段或条款变化"""
 
-    old_list: ListKind | None = Field(description=desc("List of the item in the old edition", "旧版本清单"))
-    old_seq: int | None = Field(description=desc("Item number in the old edition", "旧版本序号"))
-    new_list: ListKind | None = Field(description=desc("List of the item in the new edition", "新版本清单"))
-    new_seq: int | None = Field(description=desc("Item number in the new edition", "新版本序号"))
+    old_list: OldList
+    old_seq: OldSeq
+    new_list: NewList
+    new_seq: NewSeq
     field: str = Field(description=desc("The changed field", "变化的字段"))
     department: str | None = Field(description=desc("Department whose clause changed", "条款所属部门"))
     action: str = Field(description=desc("added, removed, modified or reordered", "变化方式"))
