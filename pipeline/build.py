@@ -60,7 +60,7 @@ def extract_edition(files: list[Path], edition_id: str) -> Extracted:
         differing = disagreements(first, other)
         if differing:
             shown = "; ".join(differing[:12]) + (f"; … {len(differing) - 12} more" if len(differing) > 12 else "")
-            raise InputError(f"formats disagree with {first_path.name} on {len(differing)} records: {shown}", file=path)
+            raise InputError("formats_disagree", f"formats disagree with {first_path.name} on {len(differing)} records: {shown}", file=path)
     sources = [source for *_, source in results]
     return Extracted(first, _info(first, sources, warnings))
 
@@ -97,7 +97,7 @@ def editions_in(raw_dir: Path) -> dict[str, list[Path]]:
         if path.is_file() and path.suffix.lower() in FORMATS:
             groups.setdefault(path.stem, []).append(path)
     if not groups:
-        raise InputError(f"no published files ({', '.join(sorted(FORMATS))}) in {raw_dir}")
+        raise InputError("no_editions", f"no published files ({', '.join(sorted(FORMATS))}) in {raw_dir}")
     return groups
 
 

@@ -10,10 +10,7 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import InputError
-
-EXIT_INPUT = 2  # bad input: the message says which file and where
-EXIT_INTERNAL = 3  # a bug: rerun with --debug for the traceback
+from pipeline.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
 
 
 def _extract(args: argparse.Namespace) -> None:
@@ -81,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as err:
         if args.debug:
             raise
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error[{err.code}]: {err}", file=sys.stderr)
         return EXIT_INPUT
     except Exception as err:  # noqa: BLE001 - the CLI's promise: one line, no traceback
         if args.debug:

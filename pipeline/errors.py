@@ -1,15 +1,61 @@
-"""One error type for bad input: the CLI prints it as a single line, no traceback."""
+"""Bad input is a contract: a stable code, one line, exit status 2.
+
+Every `InputError` carries one of the codes below (like warnings do), so a
+caller can tell "this file is damaged" from "this list does not add up"
+without parsing the message. Anything else raised is a bug (exit status 3).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+EXIT_INPUT = 2  # bad input: the message says which file and where
+EXIT_INTERNAL = 3  # a bug: rerun with --debug for the traceback
+
+#: code -> what it means; README's error table is this dict
+CODES: dict[str, str] = {
+    # the file itself
+    "file_missing": "the file does not exist",
+    "file_empty": "the file is empty",
+    "unsupported_format": "the file's suffix is not one of the supported formats",
+    "not_text": "a text-form file holds binary data",
+    "text_encoding": "a text-form file is neither UTF-8 nor GB18030",
+    "docx_unreadable": "not a readable DOCX (corrupt, truncated or another format)",
+    "pdf_not_pdf": "no %PDF- header: not a PDF",
+    "pdf_truncated": "the PDF ends early (no %%EOF)",
+    "pdf_corrupt": "the PDF's structure cannot be read",
+    "pdf_encrypted": "the PDF needs a password or uses an unsupported encryption",
+    "pdf_no_pages": "the PDF has no pages",
+    "pdf_page_unreadable": "the PDF library cannot read a page",
+    "no_text_layer": "a PDF with no text (a scan, or empty pages)",
+    # the document's structure
+    "no_title": "no cover title `…履行职责事项清单`",
+    "no_front_matter": "nothing before the first table (no cover or preface)",
+    "no_declared_totals": "the preface (说明) does not declare a list's totals",
+    "no_table": "no duty-list table (header row 序号 | 事项名称 …) found",
+    "list_missing": "one of the lists has no table",
+    "unexpected_row": "a table row that is neither item, category heading nor continuation",
+    "item_before_category": "an item before any category heading",
+    "item_invalid": "an item breaks a rule (clause numbering, empty field, …)",
+    "category_count": "a category's items differ from its heading's （N项）",
+    "list_totals": "a list's categories or items differ from the preface, or are misnumbered",
+    # several files, output directories
+    "formats_disagree": "two formats of one edition give different records",
+    "no_editions": "no published file in the input directory",
+    "bad_edition_id": "an edition id that is not a plain name",
+    "not_an_output": "a directory that is not one of ours (edition or diff output)",
+    "output_invalid": "an output file that does not match its model or duties.json",
+    "duplicate_edition": "two edition directories with one edition id",
+    "different_townships": "a diff of two different townships without --force",
+}
+
 
 class InputError(Exception):
-    """Bad input, located as precisely as we can: file, page or line, list, item."""
+    """Bad input, located as precisely as we can: file, page or line, list, category, item."""
 
     def __init__(
         self,
+        code: str,
         message: str,
         *,
         file: Path | str | None = None,
@@ -18,7 +64,10 @@ class InputError(Exception):
         category: str | None = None,
         seq: int | None = None,
     ) -> None:
+        if code not in CODES:
+            raise ValueError(f"unknown input-error code {code!r}")  # a bug, not bad input
         super().__init__(message)
+        self.code = code
         self.message = message
         self.file = Path(file).name if file is not None else None
         self.where = where

@@ -22,13 +22,13 @@ def load_json_model(path: Path, model: type[Model]) -> Model:
     """A JSON file we wrote, validated again; InputError names the file and what is wrong."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"not an edition output directory: {path.name} is missing", file=path.parent)
+        raise InputError("not_an_output", f"not an edition output directory: {path.name} is missing", file=path.parent)
     try:
         return model.model_validate_json(path.read_text(encoding="utf-8"))
     except ValidationError as err:
-        raise InputError(f"{path.name} is not valid: {first_validation_error(err)}", file=path.parent) from err
+        raise InputError("output_invalid", f"{path.name} is not valid: {first_validation_error(err)}", file=path.parent) from err
     except UnicodeDecodeError as err:
-        raise InputError(f"{path.name} is not valid: not UTF-8", file=path.parent) from err
+        raise InputError("output_invalid", f"{path.name} is not valid: not UTF-8", file=path.parent) from err
 
 
 def read_edition_info(edition_dir: Path) -> EditionInfo:

@@ -25,15 +25,15 @@ def validate_dir(directory: Path) -> Edition:
     edition = load_json_model(directory / "duties.json", Edition)
     info = read_edition_info(directory)
     if info.edition_id != edition.edition_id:
-        raise InputError(f"edition.json is for {info.edition_id}, duties.json for {edition.edition_id}", file=directory)
+        raise InputError("output_invalid", f"edition.json is for {info.edition_id}, duties.json for {edition.edition_id}", file=directory)
     for name, rows in flatten(edition).items():
         path = directory / f"{name}.parquet"
         if not path.is_file():
-            raise InputError(f"missing {path.name}", file=directory)
+            raise InputError("not_an_output", f"missing {path.name}", file=directory)
         expected = table_frame(TABLES[name], rows)
         actual = pd.read_parquet(path)
         if list(actual.columns) != list(expected.columns) or not _same(expected, actual):
-            raise InputError("table does not match duties.json", file=path)
+            raise InputError("output_invalid", "table does not match duties.json", file=path)
         if not (directory / f"{name}.csv").is_file():
-            raise InputError(f"missing {name}.csv", file=directory)
+            raise InputError("not_an_output", f"missing {name}.csv", file=directory)
     return edition

@@ -77,28 +77,28 @@ def _write(name: str, content: bytes):
 
 
 @pytest.mark.parametrize(
-    "make, message",
+    "make, code, message",
     [
-        pytest.param(_write("bad.docx", b""), "bad.docx: file is empty", id="empty"),
-        pytest.param(_write("bad.docx", b"PK\x03\x04\x14\x00"), "bad.docx: not a readable DOCX", id="truncated-docx"),
-        pytest.param(_write("bad.txt", b"\xff\xfe\x81\x81"), "bad.txt: text is neither UTF-8 nor GB18030", id="bad-encoding"),
-        pytest.param(_write("bad.odt", b"x"), "bad.odt: unsupported file type", id="unsupported"),
-        pytest.param(_not_a_duty_list, "bad.docx: no title `…履行职责事项清单`", id="not-a-duty-list"),
-        pytest.param(_no_tables, "bad.docx: no 基本履职事项清单", id="no-tables"),
-        pytest.param(_bad_preface_total, "bad.docx, basic list: preface declares 4 items, found 3", id="preface-total"),
-        pytest.param(_bad_category_count, "bad.docx, basic list, 党的建设: category 1 党的建设 declares 3 items but has 2",
+        pytest.param(_write("bad.docx", b""), "file_empty", "bad.docx: file is empty", id="empty"),
+        pytest.param(_write("bad.docx", b"PK\x03\x04\x14\x00"), "docx_unreadable", "bad.docx: not a readable DOCX", id="truncated-docx"),
+        pytest.param(_write("bad.txt", b"\xff\xfe\x81\x81"), "text_encoding", "bad.txt: text is neither UTF-8 nor GB18030", id="bad-encoding"),
+        pytest.param(_write("bad.odt", b"x"), "unsupported_format", "bad.odt: unsupported file type", id="unsupported"),
+        pytest.param(_not_a_duty_list, "no_title", "bad.docx: no title `…履行职责事项清单`", id="not-a-duty-list"),
+        pytest.param(_no_tables, "list_missing", "bad.docx: no 基本履职事项清单", id="no-tables"),
+        pytest.param(_bad_preface_total, "list_totals", "bad.docx, basic list: preface declares 4 items, found 3", id="preface-total"),
+        pytest.param(_bad_category_count, "category_count", "bad.docx, basic list, 党的建设: category 1 党的建设 declares 3 items but has 2",
                      id="category-count"),
-        pytest.param(_bad_item_numbers, "bad.docx, basic list: items: expected number 3, found 4", id="item-gap"),
-        pytest.param(_bad_clause_numbers, "bad.docx, table 2 row 4, coordinated list, 平安法治, item 2: clause 2 expected",
+        pytest.param(_bad_item_numbers, "list_totals", "bad.docx, basic list: items: expected number 3, found 4", id="item-gap"),
+        pytest.param(_bad_clause_numbers, "item_invalid", "bad.docx, table 2 row 4, coordinated list, 平安法治, item 2: clause 2 expected",
                      id="clause-gap"),
     ],
 )
-def test_bad_input_is_one_line_and_leaves_no_output(tmp_path, make, message):
+def test_bad_input_is_one_line_and_leaves_no_output(tmp_path, make, code, message):
     path = make(tmp_path)
     out = tmp_path / "out"
     result = run("extract", str(path), "--out", str(out))
     assert result.returncode == EXIT_INPUT
-    assert result.stderr.startswith(f"error: {message}"), result.stderr
+    assert result.stderr.startswith(f"error[{code}]: {message}"), result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]

@@ -33,7 +33,7 @@ def run_diff(old_dir: Path, new_dir: Path, out_dir: Path, *, force: bool = False
     old_dir, new_dir, out_dir = Path(old_dir), Path(new_dir), Path(out_dir)
     for edition_dir in (old_dir, new_dir):
         if out_dir.resolve() == edition_dir.resolve():
-            raise InputError("output directory is one of the editions being compared", file=out_dir)
+            raise InputError("not_an_output", "output directory is one of the editions being compared", file=out_dir)
     old, new = load_edition(old_dir), load_edition(new_dir)
     if not force:
         check_same_township(old.meta, new.meta)

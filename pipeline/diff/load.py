@@ -63,7 +63,7 @@ def load_edition(path: Path) -> EditionData:
     """Load one edition directory; InputError names what is missing or malformed."""
     path = Path(path)
     if not path.is_dir():
-        raise InputError("not a directory (expected an edition output directory)", file=path)
+        raise InputError("not_an_output", "not a directory (expected an edition output directory)", file=path)
     meta = read_edition_info(path)
     tables = {name: _read_table(path, name, cols) for name, cols in NEEDED.items()}
     items = {
@@ -78,7 +78,7 @@ def load_edition(path: Path) -> EditionData:
 
 
 def _missing(path: Path, name: str) -> InputError:
-    return InputError(f"not an edition output directory: {name} is missing", file=path)
+    return InputError("not_an_output", f"not an edition output directory: {name} is missing", file=path)
 
 
 def _read_table(path: Path, name: str, columns: list[str]) -> pd.DataFrame:
@@ -88,10 +88,10 @@ def _read_table(path: Path, name: str, columns: list[str]) -> pd.DataFrame:
     try:
         frame = pd.read_parquet(file)
     except Exception as err:  # pyarrow raises several unrelated types for a bad file
-        raise InputError(f"{file.name} cannot be read: {_first_line(err)}", file=path) from None
+        raise InputError("output_invalid", f"{file.name} cannot be read: {_first_line(err)}", file=path) from None
     absent = [c for c in columns if c not in frame.columns]
     if absent:
-        raise InputError(f"{file.name} lacks column(s) {', '.join(absent)}", file=path)
+        raise InputError("output_invalid", f"{file.name} lacks column(s) {', '.join(absent)}", file=path)
     return frame[columns]
 
 
@@ -175,6 +175,7 @@ def check_same_township(old: EditionMeta, new: EditionMeta) -> None:
     if where(old) != where(new):
         show = lambda m: "".join(p for p in where(m) if p)  # noqa: E731
         raise InputError(
+            "different_townships",
             f"editions are of different townships ({old.edition_id}: {show(old)}; {new.edition_id}: {show(new)}); "
             "use --force to diff them anyway"
         )

@@ -37,9 +37,9 @@ def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
     """Call fill(tmp) on a fresh sibling directory, then swap it in as out_dir."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError("output path exists and is not a directory", file=out_dir)
+        raise InputError("not_an_output", "output path exists and is not a directory", file=out_dir)
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
         # never wipe something that is not a previous diff (e.g. --out output)
-        raise InputError(f"output directory is not empty and holds no {MARKER}; refusing to replace it", file=out_dir)
+        raise InputError("not_an_output", f"output directory is not empty and holds no {MARKER}; refusing to replace it", file=out_dir)
     with atomic_directory(out_dir) as tmp:
         fill(tmp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Callable
 
@@ -20,17 +21,13 @@ def format_of(path: Path) -> str:
         return FORMATS[path.suffix.lower()]
     except KeyError:
         known = ", ".join(sorted(FORMATS))
-        raise InputError(f"unsupported file type {path.suffix or '(none)'!r}; expected one of {known}", file=path) from None
+        raise InputError("unsupported_format", f"unsupported file type {path.suffix or '(none)'!r}; expected one of {known}", file=path) from None
 
 
 def _extractor(fmt: str) -> Callable[[Path], RawDocument]:
-    if fmt == "pdf":
-        from pipeline.extract.pdf import extract as fn
-    elif fmt == "docx":
-        from pipeline.extract.docx import extract as fn
-    else:
-        from pipeline.extract.text import extract as fn
-    return fn
+    """The format's module, imported only when needed; every format of FORMATS has one."""
+    module = importlib.import_module(f"pipeline.extract.{fmt}")
+    return module.extract
 
 
 def extract(path: Path) -> RawDocument:
@@ -38,9 +35,9 @@ def extract(path: Path) -> RawDocument:
     path = Path(path)
     fmt = format_of(path)
     if not path.is_file():
-        raise InputError("no such file", file=path)
+        raise InputError("file_missing", "no such file", file=path)
     if path.stat().st_size == 0:
-        raise InputError("file is empty", file=path)
+        raise InputError("file_empty", "file is empty", file=path)
     try:
         return _extractor(fmt)(path)
     except InputError as err:

@@ -27,7 +27,7 @@ def _open(path: Path):
     try:
         return docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as err:
-        raise InputError("not a readable DOCX (corrupt, truncated or another format)") from err
+        raise InputError("docx_unreadable", "not a readable DOCX (corrupt, truncated or another format)") from err
 
 
 def _paragraph_text(p, parent, numbering: Numbering) -> str:

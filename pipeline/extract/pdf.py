@@ -579,9 +579,9 @@ class _Builder:
     def finish(self, pages: int) -> RawDocument:
         if self.text_chars == 0:
             msg = "no text layer: the PDF looks like a scan, and OCR is not supported" if self.images else "no text layer: the PDF contains no text"
-            raise InputError(msg, file=self.path, where="page 1")
+            raise InputError("no_text_layer", msg, file=self.path, where="page 1")
         if not self.tables:
-            raise InputError("no duty-list table found (no header row starting 序号 | 事项名称)", file=self.path,
+            raise InputError("no_table", "no duty-list table found (no header row starting 序号 | 事项名称)", file=self.path,
                              where=f"pages 1-{pages}" if pages > 1 else "page 1")
         front: list[str] = []
         for lines, width, gap_spaces in self.front_pages:
@@ -611,18 +611,18 @@ def _input_error(err: Exception, path: Path, where: str | None = None) -> InputE
 
     cause = err.args[0] if type(err).__name__ == "PdfminerException" and err.args else err  # pdfplumber wraps
     if isinstance(cause, PDFPasswordIncorrect):
-        return InputError("PDF is encrypted and needs a password", file=path, where=where)
+        return InputError("pdf_encrypted", "PDF is encrypted and needs a password", file=path, where=where)
     if isinstance(cause, PDFEncryptionError):
-        return InputError(f"PDF is encrypted with an unsupported method ({cause})", file=path, where=where)
+        return InputError("pdf_encrypted", f"PDF is encrypted with an unsupported method ({cause})", file=path, where=where)
     if where is None:
         head, tail = _ends(path)
         if not head.lstrip().startswith(b"%PDF-"):
-            return InputError("not a PDF file (no %PDF- header)", file=path)
+            return InputError("pdf_not_pdf", "not a PDF file (no %PDF- header)", file=path)
         if b"%%EOF" not in tail:
-            return InputError(f"PDF is truncated (no %%EOF marker; {type(cause).__name__}: {cause})".replace("\n", " "), file=path)
-        return InputError(f"not a readable PDF, truncated or corrupt ({type(cause).__name__}: {cause})".replace("\n", " "),
+            return InputError("pdf_truncated", f"PDF is truncated (no %%EOF marker; {type(cause).__name__}: {cause})".replace("\n", " "), file=path)
+        return InputError("pdf_corrupt", f"not a readable PDF, truncated or corrupt ({type(cause).__name__}: {cause})".replace("\n", " "),
                           file=path)
-    return InputError(f"cannot read page ({type(cause).__name__}: {cause})".replace("\n", " "), file=path, where=where)
+    return InputError("pdf_page_unreadable", f"cannot read page ({type(cause).__name__}: {cause})".replace("\n", " "), file=path, where=where)
 
 
 def extract(path: Path) -> RawDocument:
@@ -637,7 +637,7 @@ def extract(path: Path) -> RawDocument:
         except Exception as err:
             raise _input_error(err, path) from None
         if not pages:
-            raise InputError("PDF has no pages", file=path)
+            raise InputError("pdf_no_pages", "PDF has no pages", file=path)
         for number, page in enumerate(pages, start=1):
             try:
                 builder.add_page(page, number)

@@ -13,13 +13,13 @@ _ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of gbk and gb2312
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GB18030, detected by strict decoding."""
     if b"\x00" in data:
-        raise InputError("not a text file (binary data)")
+        raise InputError("not_text", "not a text file (binary data)")
     for encoding in _ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError("text is neither UTF-8 nor GB18030")
+    raise InputError("text_encoding", "text is neither UTF-8 nor GB18030")
 
 
 def _cells(line: str) -> tuple[str, ...]:

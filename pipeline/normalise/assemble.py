@@ -89,7 +89,7 @@ def _add_row(rows: ListRows, row: RawRow, roles: list[str | None]) -> None:
             if role and role != "seq" and cell.strip():
                 item.cells[role] = f"{item.cells.get(role, '')}\n{cell}"
     else:
-        raise InputError(f"unexpected row: 序号 cell is {first or 'empty'!r}", where=row.where, list_kind=rows.kind)
+        raise InputError("unexpected_row", f"unexpected row: 序号 cell is {first or 'empty'!r}", where=row.where, list_kind=rows.kind)
 
 
 def assemble(doc: RawDocument) -> dict[ListKind, ListRows]:
@@ -111,5 +111,5 @@ def assemble(doc: RawDocument) -> dict[ListKind, ListRows]:
                 _add_row(rows, row, roles)
     missing = [LIST_TITLES[k] for k in LIST_TITLES if k not in lists]
     if missing:
-        raise InputError(f"no {'、'.join(missing)} table found (looked for a header row starting 序号)")
+        raise InputError("list_missing", f"no {'、'.join(missing)} table found (looked for a header row starting 序号)")
     return lists

@@ -88,7 +88,7 @@ def _item(kind: ListKind, row: ItemRow, category: str, ctx: Context) -> Item:
     try:
         return _BUILDERS[kind](row, ctx)
     except (ValidationError, ClauseNumberError) as err:
-        raise InputError(_first_error(err), where=row.where, list_kind=kind, category=category, seq=row.seq) from err
+        raise InputError("item_invalid", _first_error(err), where=row.where, list_kind=kind, category=category, seq=row.seq) from err
 
 
 def _first_error(err: Exception) -> str:
@@ -106,14 +106,14 @@ def _categories(rows: ListRows, ctx: Context) -> list[Category]:
         try:
             categories.append(Category(**vars(heading), items=items))
         except ValidationError as err:
-            raise InputError(_first_error(err), list_kind=rows.kind, category=heading.category) from err
+            raise InputError("category_count", _first_error(err), list_kind=rows.kind, category=heading.category) from err
 
     for entry in rows.entries:
         if isinstance(entry, Heading):
             close()
             heading, items = entry, []
         elif heading is None:
-            raise InputError("item before any category heading", where=entry.where, list_kind=rows.kind, seq=entry.seq)
+            raise InputError("item_before_category", "item before any category heading", where=entry.where, list_kind=rows.kind, seq=entry.seq)
         else:
             items.append(_item(rows.kind, entry, heading.category, ctx))
     close()
@@ -138,7 +138,7 @@ def build_edition(doc: RawDocument, edition_id: str) -> tuple[Edition, list[Warn
                 kind=kind, title=LIST_TITLES[kind], declared=front.declared[kind], categories=categories
             )
         except ValidationError as err:
-            raise InputError(_first_error(err), list_kind=kind) from err
+            raise InputError("list_totals", _first_error(err), list_kind=kind) from err
     edition = Edition(
         edition_id=edition_id,
         title=front.title,

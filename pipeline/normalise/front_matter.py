@@ -43,7 +43,7 @@ def _title(paragraphs: list[str]) -> str:
     joined = clean("\n".join(paragraphs[:6]))
     m = _TITLE_RE.match(joined)
     if not m:
-        raise InputError("no title `…履行职责事项清单` on the cover: is this a duty list?")
+        raise InputError("no_title", "no title `…履行职责事项清单` on the cover: is this a duty list?")
     return m.group(0)
 
 
@@ -61,13 +61,13 @@ def _declared(text: str) -> dict[ListKind, DeclaredList]:
 
 def parse_front_matter(paragraphs: list[str]) -> FrontMatter:
     if not paragraphs:
-        raise InputError("no cover or preface before the tables: is this a duty list?")
+        raise InputError("no_front_matter", "no cover or preface before the tables: is this a duty list?")
     title = _title(paragraphs)
     text = clean("\n".join(paragraphs))
     declared = _declared(text)
     missing = [LIST_TITLES[k] for k in LIST_TITLES if k not in declared]
     if missing:
-        raise InputError(f"the preface (说明) declares no totals for {'、'.join(missing)}")
+        raise InputError("no_declared_totals", f"the preface (说明) declares no totals for {'、'.join(missing)}")
     place = _TITLE_RE.match(title).group("place")
     where = _PLACE_RE.match(place)
     date = _DATE_RE.search(text)
