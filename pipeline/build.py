@@ -9,10 +9,12 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.compare import disagreements
+from pipeline.editions import check_edition_id, consecutive_pairs, edition_id_of, group_files
 from pipeline.errors import InputError
-from pipeline.extract import FORMATS, extract
+from pipeline.extract import extract
 from pipeline.models import LIST_KINDS, Edition, EditionInfo, EditionMeta, ListSummary, Source, Warning_
 from pipeline.normalise.edition import build_edition
+from pipeline.outputs import edition_dirs, read_edition_info
 from pipeline.write import write_edition
 
 BUILD_KEY_FILE = ".build-key"
@@ -72,9 +74,13 @@ def print_warnings(edition_id: str, warnings: list[Warning_]) -> None:
 
 
 def extract_to(files: list[Path], out: Path, edition_id: str | None = None) -> Extracted:
-    """`pipeline extract`: one edition's files into `out`, replaced atomically."""
+    """`pipeline extract`: one edition's files into `out`, replaced atomically.
+
+    The edition id defaults to the first file's; a given one is checked the same way.
+    """
     files = [Path(f) for f in files]
-    result = extract_edition(files, edition_id or files[0].stem)
+    edition_id = check_edition_id(edition_id) if edition_id is not None else edition_id_of(files[0])
+    result = extract_edition(files, edition_id)
     write_edition(result.edition, result.info, out, extras=_edition_extras())
     print_warnings(result.edition.edition_id, result.info.warnings)
     return result
@@ -88,17 +94,6 @@ def _edition_extras() -> tuple:
 
 
 # ---------------------------------------------------------------- make all
-
-
-def editions_in(raw_dir: Path) -> dict[str, list[Path]]:
-    """Published files grouped by stem: one edition, possibly in several formats."""
-    groups: dict[str, list[Path]] = {}
-    for path in sorted(Path(raw_dir).iterdir()):
-        if path.is_file() and path.suffix.lower() in FORMATS:
-            groups.setdefault(path.stem, []).append(path)
-    if not groups:
-        raise InputError("no_editions", f"no published files ({', '.join(sorted(FORMATS))}) in {raw_dir}")
-    return groups
 
 
 def _code_digest() -> str:
@@ -139,18 +134,42 @@ def _up_to_date(target: Path, key: str) -> bool:
     return key_file.is_file() and key_file.read_text().strip() == key
 
 
+def diff_pairs(out_dir: Path) -> list[tuple[Path, Path]]:
+    """(older, newer) edition directories to diff: consecutive editions of each place.
+
+    Place and order come from each edition's edition.json (pipeline.editions),
+    not from directory names, so they are those of the database's edition_no.
+    """
+    dirs = {}
+    infos = []
+    for directory in edition_dirs(Path(out_dir)):
+        info = read_edition_info(directory)
+        dirs[info.edition_id] = directory
+        infos.append(info)
+    return [(dirs[old.edition_id], dirs[new.edition_id]) for old, new in consecutive_pairs(infos)]
+
+
+def _diff_key(code: str, old: Path, new: Path) -> str | None:
+    """What a diff depends on: the code and both editions' build keys (None: an edition built elsewhere)."""
+    keys = [d / BUILD_KEY_FILE for d in (old, new)]
+    if not all(k.is_file() for k in keys):
+        return None
+    return hashlib.sha256("".join([code, *(k.read_text() for k in keys)]).encode()).hexdigest()
+
+
 def build_diffs(out_dir: Path, code: str) -> list[str]:
-    """Each edition against the previous one of its township, into out_dir/diffs/<old>__<new>/."""
-    from pipeline.diff import previous_edition_pairs, run_diff
+    """Each edition against the previous one of its place, into out_dir/diffs/<old>__<new>/."""
+    from pipeline.diff import run_diff
 
     done = []
-    for old, new in previous_edition_pairs(Path(out_dir)):
+    for old, new in diff_pairs(out_dir):
         target = Path(out_dir) / "diffs" / f"{old.name}__{new.name}"
-        key = hashlib.sha256("".join([code, *((d / BUILD_KEY_FILE).read_text() for d in (old, new))]).encode()).hexdigest()
-        if _up_to_date(target, key):
+        key = _diff_key(code, old, new)
+        if key is not None and _up_to_date(target, key):
             continue
         summary = run_diff(old, new, target)
-        (target / BUILD_KEY_FILE).write_text(key + "\n")
+        if key is not None:
+            (target / BUILD_KEY_FILE).write_text(key + "\n")
         print(f"diff {old.name} → {new.name}: {summary.get('total', '')} changes", file=sys.stderr)
         done.append(target.name)
     return done
@@ -159,7 +178,7 @@ def build_diffs(out_dir: Path, code: str) -> list[str]:
 def build_editions(raw_dir: Path, out_dir: Path, code: str) -> list[str]:
     """Every edition in raw/ into out_dir/<edition_id>/; unchanged ones are skipped."""
     built = []
-    for edition_id, files in editions_in(raw_dir).items():
+    for edition_id, files in group_files(raw_dir).items():
         target = Path(out_dir) / edition_id
         key = build_key(files, code)
         if _up_to_date(target, key):

@@ -34,6 +34,7 @@ from pipeline.deliver import (
     read_edition_info,
     table_description,
 )
+from pipeline.editions import edition_numbers
 from pipeline.models import DIFF_TABLES, LIST_KINDS, LIST_TITLES
 
 DATABASE = "duties.duckdb"
@@ -214,21 +215,6 @@ ORDER BY old_edition, new_edition, list, change
 }
 
 
-def _township_key(info) -> tuple:
-    return (info.province or "", info.city or "", info.district or "", info.township)
-
-
-def _edition_numbers(infos) -> dict[str, int]:
-    """edition_no: 1, 2, ... per township, ordered by published (undated last), then edition_id."""
-    numbers: dict[str, int] = {}
-    seen: dict[tuple, int] = {}
-    for info in sorted(infos, key=lambda i: (_township_key(i), i.published is None, i.published or "", i.edition_id)):
-        key = _township_key(info)
-        seen[key] = seen.get(key, 0) + 1
-        numbers[info.edition_id] = seen[key]
-    return numbers
-
-
 def _comment(con, kind: str, name: str, text: str) -> None:
     con.execute(f"COMMENT ON {kind} {name} IS {_lit(text)}")
 
@@ -242,7 +228,7 @@ def populate(con: duckdb.DuckDBPyConnection, output_dir: Path) -> None:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ValueError(f"edition ids used by more than one directory: {duplicates}")
-    numbers = _edition_numbers(infos)
+    numbers = edition_numbers(infos)  # per place, by published then edition_id: the order make all diffs in
 
     for name, (description, ddl) in EXTRA_TABLES.items():
         con.execute(ddl)

@@ -1,11 +1,12 @@
 """Compare two editions of one township's duty lists (issue #4).
 
     run_diff(old_dir, new_dir, out_dir)   -> summary dict; writes out_dir atomically
-    previous_edition_pairs(output_dir)    -> [(older, newer), ...] for `make all`
 
 Steps, one module each: load (edition dir → items), match (pair items by
 content), changes (pairs → change and field rows), report (summary.json and
-report.md), write (files, all or nothing), editions (which dirs to diff).
+report.md), write (files, all or nothing). Which editions `make all` diffs
+(consecutive editions of one place) is pipeline.editions' answer, not this
+package's.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.diff.changes import diff
-from pipeline.diff.editions import previous_edition_pairs
 from pipeline.diff.load import check_same_township, load_edition
 from pipeline.diff.match import CROSS_LIST_THRESHOLD, THRESHOLDS, match
 from pipeline.diff.report import render, summarise
 from pipeline.diff.write import CHANGES_SCHEMA, FIELD_CHANGES_SCHEMA, replace_dir, write_json, write_table
 from pipeline.errors import InputError
 
-__all__ = ["run_diff", "previous_edition_pairs", "THRESHOLDS", "CROSS_LIST_THRESHOLD"]
+__all__ = ["run_diff", "THRESHOLDS", "CROSS_LIST_THRESHOLD"]
 
 
 def run_diff(old_dir: Path, new_dir: Path, out_dir: Path, *, force: bool = False) -> dict:

@@ -170,10 +170,14 @@ def _reclaimed(frame: pd.DataFrame) -> list[Item]:
 
 
 def check_same_township(old: EditionMeta, new: EditionMeta) -> None:
-    """Diffing two different places is almost always a wrong argument; --force overrides."""
-    where = lambda m: (m.province, m.city, m.district, m.township)  # noqa: E731
-    if where(old) != where(new):
-        show = lambda m: "".join(p for p in where(m) if p)  # noqa: E731
+    """Diffing two different places is almost always a wrong argument; --force overrides.
+
+    "The same place" is pipeline.editions.same_place, which also decides what `make all` diffs.
+    """
+    from pipeline.editions import place_of, same_place
+
+    if not same_place(old, new):
+        show = lambda m: "".join(p for p in place_of(m) if p)  # noqa: E731
         raise InputError(
             "different_townships",
             f"editions are of different townships ({old.edition_id}: {show(old)}; {new.edition_id}: {show(new)}); "

@@ -1,0 +1,141 @@
+"""Edition identity: what an edition is called, where it is, and which editions follow one another.
+
+Every part of the pipeline that needs to know which files make one edition,
+which editions are of one place, or in which order they came out asks this
+module, so that `make all`'s diffs (build.py), the database's `edition_no`
+(deliver/database.py) and `pipeline diff`'s same-place check (diff/load.py)
+cannot disagree.
+
+- The **edition id** is the published file's stem (`songzhuang-2025-07`);
+  files sharing a stem are one edition in several formats. It names a
+  directory, so it must be a plain name.
+- The **place** is what the document's cover says: (province, city, district,
+  township). Two editions are of one place only when all four agree, so two
+  城关镇 of different provinces are different places. The file name plays no
+  part.
+- The **order** within a place is the document's publication month
+  (`published`, YYYY-MM; undated editions last), then the edition id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from pipeline.errors import InputError
+from pipeline.extract import FORMATS
+
+Place = tuple[str | None, str | None, str | None, str]
+
+
+class _Meta(Protocol):
+    """What ordering needs of an edition: EditionMeta, EditionInfo or Edition."""
+
+    edition_id: str
+    province: str | None
+    city: str | None
+    district: str | None
+    township: str
+    published: str | None
+
+
+Meta = TypeVar("Meta", bound=_Meta)
+
+
+# ---------------------------------------------------------------- edition id
+
+
+def check_edition_id(edition_id: str, *, file: Path | str | None = None) -> str:
+    """The id unchanged if it is a plain name (it becomes a directory name); else InputError bad_edition_id."""
+    problem = None
+    if not edition_id:
+        problem = "is empty"
+    elif edition_id in (".", ".."):
+        problem = "is a relative directory"
+    elif "/" in edition_id or "\\" in edition_id:
+        problem = "contains a path separator"
+    elif edition_id.startswith("."):
+        problem = "starts with '.' (a hidden name)"
+    if problem:
+        raise InputError(
+            "bad_edition_id",
+            f"edition id {edition_id!r} {problem}: it names the output directory, so it must be a plain name "
+            "like songzhuang-2025-07",
+            file=file,
+        )
+    return edition_id
+
+
+def edition_id_of(path: Path | str) -> str:
+    """The edition id of a published file: its stem, checked."""
+    path = Path(path)
+    return check_edition_id(path.stem, file=path)
+
+
+def group_files(raw_dir: Path | str) -> dict[str, list[Path]]:
+    """Published files of a directory grouped by edition id: one edition, possibly in several formats.
+
+    Files of other types are ignored; ids in sorted order, files sorted by name within each.
+    """
+    raw_dir = Path(raw_dir)
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(raw_dir.iterdir()):
+        if path.is_file() and path.suffix.lower() in FORMATS:
+            groups.setdefault(edition_id_of(path), []).append(path)
+    if not groups:
+        raise InputError("no_editions", f"no published files ({', '.join(sorted(FORMATS))}) in {raw_dir}")
+    return dict(sorted(groups.items()))
+
+
+# ---------------------------------------------------------------- place
+
+
+def place_of(meta: _Meta) -> Place:
+    """(province, city, district, township) as the edition's cover gives them."""
+    return (meta.province, meta.city, meta.district, meta.township)
+
+
+def same_place(a: _Meta, b: _Meta) -> bool:
+    """Both editions are of one township: province, city, district and township all agree."""
+    return place_of(a) == place_of(b)
+
+
+def _place_sort_key(place: Place) -> tuple:
+    return tuple((part is not None, part or "") for part in place)
+
+
+# ---------------------------------------------------------------- order
+
+
+def _edition_sort_key(meta: _Meta) -> tuple:
+    return (meta.published is None, meta.published or "", meta.edition_id)
+
+
+def edition_order(infos: Iterable[Meta]) -> list[list[Meta]]:
+    """Editions grouped by place (places in sorted order), each group oldest first.
+
+    Oldest first means by `published` (YYYY-MM), undated editions last, then
+    by edition id. Two editions with one edition id are an error
+    (`duplicate_edition`): the id names the output directory and the diff.
+    """
+    infos = list(infos)
+    ids = [i.edition_id for i in infos]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise InputError("duplicate_edition", f"edition ids used by more than one edition: {', '.join(duplicates)}")
+    groups: dict[Place, list[Meta]] = {}
+    for info in infos:
+        groups.setdefault(place_of(info), []).append(info)
+    return [sorted(groups[place], key=_edition_sort_key) for place in sorted(groups, key=_place_sort_key)]
+
+
+def edition_numbers(infos: Iterable[_Meta]) -> dict[str, int]:
+    """edition_id -> 1, 2, … within its place, in edition_order."""
+    return {info.edition_id: n for group in edition_order(infos) for n, info in enumerate(group, 1)}
+
+
+def consecutive_pairs(infos: Iterable[Meta]) -> list[tuple[Meta, Meta]]:
+    """(older, newer) for each edition and the next one of its place, in edition_order."""
+    return [pair for group in edition_order(infos) for pair in zip(group, group[1:])]
+
