@@ -15,23 +15,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.columns import Column, columns, split_description, table_description
-from pipeline.models import LIST_TITLES, PRIMARY_KEYS, TABLES
+from pipeline.errors import InputError
+from pipeline.lists import KINDS
+from pipeline.models import PRIMARY_KEYS, TABLES
 from pipeline.outputs import diff_dirs, diff_editions, edition_dirs, read_edition_info
 from pipeline.write import LIST_JOINER
 
-#: foreign keys between the flat tables: (table, fields, referenced table, referenced fields).
+#: foreign keys between the flat tables, as the list kinds declare them:
+#: (table, fields, referenced table, referenced fields).
 #: Rows whose key fields hold a null are not checked (SQL's MATCH SIMPLE).
 FOREIGN_KEYS: list[tuple[str, list[str], str, list[str]]] = [
-    ("coordinated_department_duties", ["edition_id", "seq"], "coordinated_duties", ["edition_id", "seq"]),
-    ("coordinated_department_duties", ["edition_id", "department"], "departments", ["edition_id", "department"]),
-    ("coordinated_township_duties", ["edition_id", "seq"], "coordinated_duties", ["edition_id", "seq"]),
-    ("reclaimed_method_clauses", ["edition_id", "seq"], "reclaimed_duties", ["edition_id", "seq"]),
-    ("reclaimed_method_clauses", ["edition_id", "department"], "departments", ["edition_id", "department"]),
+    (name, list(fk.fields), fk.table, list(fk.ref_fields))
+    for kind in KINDS.values()
+    for name, table in kind.tables.items()
+    for fk in table.foreign_keys
 ]
 
 
-def list_title(kind: str) -> str:
-    return LIST_TITLES.get(kind, kind)
+def list_title(key: str) -> str:
+    """基本履职事项清单 for "basic"; an unknown key as it is."""
+    return KINDS[key].title if key in KINDS else key
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -50,7 +53,8 @@ def check_parquet_columns(table: str, path: Path) -> None:
     missing = [n for n in expected if n not in found]
     extra = [n for n in found if n not in expected]
     if missing or extra:
-        raise ValueError(f"{path}: columns differ from the model's: missing {missing}, unexpected {extra}")
+        raise InputError("output_invalid", f"{path.name}: columns differ from the model's: missing {missing}, "
+                         f"unexpected {extra}", file=path.parent)
 
 
 __all__ = [

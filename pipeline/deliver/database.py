@@ -35,6 +35,7 @@ from pipeline.deliver import (
     table_description,
 )
 from pipeline.editions import edition_numbers
+from pipeline.errors import InputError
 from pipeline.models import DIFF_TABLES, LIST_KINDS, LIST_TITLES
 
 DATABASE = "duties.duckdb"
@@ -227,7 +228,7 @@ def populate(con: duckdb.DuckDBPyConnection, output_dir: Path) -> None:
     ids = [i.edition_id for i in infos]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise ValueError(f"edition ids used by more than one directory: {duplicates}")
+        raise InputError("duplicate_edition", f"edition ids used by more than one directory: {duplicates}", file=output_dir)
     numbers = edition_numbers(infos)  # per place, by published then edition_id: the order make all diffs in
 
     for name, (description, ddl) in EXTRA_TABLES.items():
@@ -266,7 +267,8 @@ def populate(con: duckdb.DuckDBPyConnection, output_dir: Path) -> None:
             f"SELECT DISTINCT edition_id FROM {_q(table)} WHERE edition_id NOT IN (SELECT edition_id FROM editions)"
         ).fetchall()
         if stray:
-            raise ValueError(f"{table}: rows whose edition_id matches no edition.json: {[r[0] for r in stray]}")
+            raise InputError("output_invalid", f"{table}: rows whose edition_id matches no edition.json: "
+                             f"{[r[0] for r in stray]}", file=output_dir)
 
     diffs = [(directory, *diff_editions(directory)) for directory in diff_dirs(output_dir)]
     for stem, model in DIFF_TABLES.items():

@@ -43,6 +43,8 @@ from pipeline.deliver import (
     split_description,
     table_description,
 )
+from pipeline.errors import InputError
+from pipeline.lists import KINDS
 from pipeline.models import DIFF_TABLES
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -117,7 +119,7 @@ def table_resources(edition_dir: Path, output_dir: Path, edition_id: str, table:
     for fmt in ("csv", "parquet"):
         path = edition_dir / f"{table}.{fmt}"
         if not path.exists():
-            raise FileNotFoundError(path)
+            raise InputError("not_an_output", f"not an edition output directory: {path.name} is missing", file=edition_dir)
         schema: dict = {
             "$schema": SCHEMA_PROFILE,
             "fields": [field_descriptor(c, fmt) for c in columns(table)],
@@ -182,19 +184,19 @@ def build_descriptor(output_dir: Path) -> dict:
     for directory in diff_dirs(output_dir):
         resources += diff_resources(directory, output_dir)
     if not resources:
-        raise ValueError(f"{output_dir} holds no edition directory (no */edition.json)")
+        raise InputError("no_editions", "holds no edition directory (no */edition.json)", file=output_dir)
     names = [r["name"] for r in resources]
     if len(set(names)) != len(names):
-        raise ValueError("resource names are not unique")
+        raise InputError("duplicate_edition", "resource names are not unique: two editions with one id?", file=output_dir)
     return {
         "$schema": PROFILE,
         "name": "duty-lists",
         "title": "乡镇履行职责事项清单 Township duty lists",
         "description": (
-            "Township duty lists (履行职责事项清单: basic, coordinated and reclaimed duties) as flat tables, "
+            f"Township duty lists (履行职责事项清单: {', '.join(k.en for k in KINDS.values())}) as flat tables, "
             "one directory per edition, in CSV (UTF-8 with BOM, list cells joined with 、) and Parquet. "
             "Editions: " + ", ".join(editions) + ". See docs/data-dictionary.md.｜"
-            "乡镇（街道）履行职责事项清单（基本履职事项、配合履职事项、上级部门收回事项）的数据表，每个版本一个目录，"
+            f"乡镇（街道）履行职责事项清单（{'、'.join(k.name for k in KINDS.values())}）的数据表，每个版本一个目录，"
             "CSV（带BOM的UTF-8，列表以“、”连接）和Parquet两种格式。"
         ),
         "version": __version__,

@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.deliver import FOREIGN_KEYS, LIST_JOINER, PRIMARY_KEYS, TABLES, columns, table_description
 from pipeline.deliver.database import _SQL_TYPES, EXTRA_TABLES, VIEWS
 from pipeline.models import DIFF_TABLES
-from pipeline.models import LIST_KINDS, LIST_TITLES
+from pipeline.lists import KINDS
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
 
@@ -68,7 +68,7 @@ def render() -> str:
     add("- **Null**: an empty CSV cell, an empty Excel cell, SQL `NULL`.")
     add("- **edition_id** is the source file's stem (e.g. `songzhuang-2025-07`); every table carries it, so editions stack.")
     add("- **seq** is the item number as published, unique within its list and edition; clauses are numbered 1..n within their item (and department).")
-    add("- **Lists of an edition**: " + ", ".join(f"`{k}` {LIST_TITLES[k]}" for k in LIST_KINDS) + ".")
+    add("- **Lists of an edition**: " + ", ".join(f"`{k.key}` {k.title}" for k in KINDS.values()) + ".")
     add("- **Excel headings**: row 1 the Chinese heading (中文列名), row 2 the column name; hover the column name for its English description.")
     add("")
     add("## Tables · 数据表")

@@ -18,29 +18,14 @@ from __future__ import annotations
 import typing
 from dataclasses import dataclass
 
-from pipeline.diff.load import FIELDS, Item
+from pipeline.diff.load import Item
 from pipeline.diff.match import Pair, match_clauses, normalise
+from pipeline.lists import KINDS
 from pipeline.models import Change, ChangeRow, FieldChangeRow
 
 CHANGES: tuple[str, ...] = typing.get_args(Change)
-TEXT_FIELDS = {"text", "name", "disposition", "reason", "method"}
-
 CHANGE_COLUMNS = list(ChangeRow.model_fields)
 FIELD_CHANGE_COLUMNS = list(FieldChangeRow.model_fields)
-
-LIST_NAMES = {"basic": "基本履职事项", "coordinated": "配合履职事项", "reclaimed": "上级部门收回事项"}
-FIELD_NAMES = {
-    "text": "事项内容",
-    "name": "事项名称",
-    "departments": "上级部门",
-    "department_duties": "上级部门职责",
-    "township_duties": "乡镇（街道）配合职责",
-    "disposition": "处置方式",
-    "reason": "不再开展原因",
-    "method": "工作方式",
-}
-DISPOSITIONS = {"transferred": "移交承接部门", "discontinued": "不再开展"}
-
 
 @dataclass
 class Diff:
@@ -62,7 +47,7 @@ def diff(pairs: list[Pair], removed: list[Item], added: list[Item]) -> Diff:
         changes += rows
         field_rows += fields
     changes.sort(key=_order)
-    field_rows.sort(key=lambda r: (_list_rank(r["new_list"]), r["new_seq"], FIELDS[r["new_list"]].index(r["field"])))
+    field_rows.sort(key=lambda r: (_list_rank(r["new_list"]), r["new_seq"], _field_rank(r["new_list"], r["field"])))
     titles = {("old", i.list, i.seq): i.title for i in removed + [p.old for p in pairs]}
     titles |= {("new", i.list, i.seq): i.title for i in added + [p.new for p in pairs]}
     return Diff(changes, field_rows, titles)
@@ -78,10 +63,10 @@ def _pair_changes(pair: Pair) -> tuple[list[dict], list[dict]]:
     if old.category != new.category:
         line = f"调整类别 {_ref(old)} → {_ref(new)}：{old.category} → {new.category}：{_short(new.title)}"
         rows.append(_row("recategorised", old, new, sim, [], line))
-    field_rows = [r for f in FIELDS[old.list] for r in field_changes(old, new, f, sim)]
+    field_rows = [r for f in KINDS[old.list].fields for r in field_changes(old, new, f.name, sim)]
     fields = list(dict.fromkeys(r["field"] for r in field_rows))
     if fields:
-        names = "、".join(FIELD_NAMES[f] for f in fields)
+        names = "、".join(KINDS[old.list].item_field(f).zh for f in fields)
         rows.append(_row("modified", old, new, sim, fields, f"修改 {_ref(new)}「{_short(new.title)}」：{names}"))
     if not rows and old.seq != new.seq:
         rows.append(_row("renumbered", old, new, sim, [], f"序号变动 {_ref(old)} → 第{new.seq}项：{_short(new.title)}"))
@@ -94,12 +79,13 @@ def field_changes(old: Item, new: Item, field: str, similarity: float) -> list[d
     if a == b:
         return []
     row = lambda **kw: _field_row(old, new, field, **kw)  # noqa: E731
-    if field in TEXT_FIELDS:
+    shape = KINDS[old.list].item_field(field).shape
+    if shape == "text":
         action = "added" if a is None else "removed" if b is None else "modified"
         return [row(action=action, old_value=a, new_value=b, similarity=similarity)]
-    if field == "departments":
+    if shape == "names":
         return _department_list(a, b, row)
-    if field == "township_duties":
+    if shape == "clauses":
         return _clauses(a, b, row, department=None)
     return _department_duties(dict(a), dict(b), row)
 
@@ -166,7 +152,7 @@ def _row(change: str, old: Item | None, new: Item | None, similarity, fields: li
 
 
 def _ref(item: Item) -> str:
-    return f"{LIST_NAMES[item.list]}第{item.seq}项（{item.category}）"
+    return f"{KINDS[item.list].name}第{item.seq}项（{item.category}）"
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -174,7 +160,11 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _list_rank(kind: str | None) -> int:
-    return list(LIST_NAMES).index(kind) if kind else len(LIST_NAMES)
+    return list(KINDS).index(kind) if kind else len(KINDS)
+
+
+def _field_rank(kind: str, field: str) -> int:
+    return [f.name for f in KINDS[kind].fields].index(field)
 
 
 def _order(row: dict) -> tuple:

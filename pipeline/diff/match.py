@@ -45,15 +45,12 @@ from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
 from pipeline.diff.load import Item
-from pipeline.models import LIST_KINDS
+from pipeline.lists import KINDS
 
-THRESHOLDS: dict[str, float] = {"basic": 0.60, "coordinated": 0.60, "reclaimed": 0.82}
+THRESHOLDS: dict[str, float] = {k.key: k.match_threshold for k in KINDS.values()}  # declared per list kind
 CROSS_LIST_THRESHOLD = 0.60
 CLAUSE_THRESHOLD = 0.60  # clauses are sentences, like basic duties
 
-# weight of the body (departments and clauses) in a coordinated item's score;
-# its names alone are too short (水污染防治 vs 土壤污染防治 = 0.73)
-COORDINATED_BODY_WEIGHT = 0.5
 # tie-breaker only: reclaimed bodies are boilerplate ("不再开展此项工作") and
 # would pull different duties together, so they barely count
 TIE_BREAK_WEIGHT = 0.001
@@ -82,22 +79,26 @@ def similarity(a: str | None, b: str | None) -> float:
     return fuzz.ratio(na, nb) / 100.0
 
 
+def _flat(value) -> str:
+    """A compared value as one string: names and clauses concatenated in published order."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return "".join(_flat(v) for v in value)
+
+
 def body(item: Item) -> str:
-    """Everything but the title, as one string: departments, then clauses."""
-    v = item.values
-    if item.list == "coordinated":
-        clauses = [c for _, cs in v["department_duties"] for c in cs] + list(v["township_duties"])
-        return "".join(v["departments"]) + "".join(clauses)
-    if item.list == "reclaimed":
-        return "".join(v["departments"]) + (v["reason"] or "") + v["method"]
-    return ""
+    """Everything but the title, as one string: the fields its list kind counts as the body."""
+    return "".join(_flat(item.values[f]) for f in KINDS[item.list].similarity_body)
 
 
 def item_similarity(old: Item, new: Item) -> float:
     """The similarity reported and thresholded for two items of the same list."""
     title = similarity(old.title, new.title)
-    if old.list == "coordinated":
-        return (1 - COORDINATED_BODY_WEIGHT) * title + COORDINATED_BODY_WEIGHT * similarity(body(old), body(new))
+    weight = KINDS[old.list].body_weight
+    if weight:
+        return (1 - weight) * title + weight * similarity(body(old), body(new))
     return title
 
 
@@ -152,7 +153,7 @@ def match(old: dict[str, list[Item]], new: dict[str, list[Item]]) -> tuple[list[
     pairs: list[Pair] = []
     left_old: list[Item] = []
     left_new: list[Item] = []
-    for kind in LIST_KINDS:
+    for kind in KINDS:
         exact, lo, ln = _exact(old.get(kind, []), new.get(kind, []))
         similar = _similar(lo, ln, THRESHOLDS[kind], item_similarity)
         done = {id(p.old) for p in similar} | {id(p.new) for p in similar}

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from pipeline.diff.changes import CHANGES, DISPOSITIONS, FIELD_NAMES, Diff
+from pipeline.diff.changes import CHANGES, Diff
 from pipeline.diff.match import CROSS_LIST_THRESHOLD, THRESHOLDS
-from pipeline.models import LIST_KINDS, LIST_TITLES, EditionMeta
+from pipeline.lists import KINDS
+from pipeline.models import EditionMeta
 
 CHANGE_NAMES = {
     "added": "新增",
@@ -31,7 +32,7 @@ def list_of(row: dict) -> str:
 
 def summarise(changes: list[dict], field_rows: list[dict], old: EditionMeta, new: EditionMeta) -> dict:
     """summary.json: counts per list and change (every key present, zeros included)."""
-    counts = {kind: dict.fromkeys(CHANGES, 0) for kind in LIST_KINDS}
+    counts = {kind: dict.fromkeys(CHANGES, 0) for kind in KINDS}
     moves: dict[str, int] = {}
     for row in changes:
         counts[list_of(row)][row["change"]] += 1
@@ -42,7 +43,7 @@ def summarise(changes: list[dict], field_rows: list[dict], old: EditionMeta, new
         "old": _meta(old),
         "new": _meta(new),
         "total": len(changes),
-        "by_change": {c: sum(counts[k][c] for k in LIST_KINDS) for c in CHANGES},
+        "by_change": {c: sum(counts[k][c] for k in KINDS) for c in CHANGES},
         "by_list": counts,
         "moves": moves,
         "field_changes": len(field_rows),
@@ -68,10 +69,10 @@ def render(summary: dict, diff: Diff, old: EditionMeta, new: EditionMeta) -> str
         return "\n".join(lines + ["两版清单内容一致，未发现变化。", ""])
     lines += _overview(summary)
     by_item = _group_fields(field_rows)
-    for kind in LIST_KINDS:
+    for kind in KINDS:
         rows = [r for r in changes if list_of(r) == kind]
         moved_out = [r for r in changes if r["change"] == "moved_list" and r["old_list"] == kind]
-        lines += [f"## {LIST_TITLES[kind]}", ""]
+        lines += [f"## {KINDS[kind].title}", ""]
         if not rows and not moved_out:
             lines += ["本清单无变化。", ""]
             continue
@@ -85,7 +86,7 @@ def render(summary: dict, diff: Diff, old: EditionMeta, new: EditionMeta) -> str
             lines += [f"### 调出至其他清单（{len(moved_out)}项）", ""]
             lines += [
                 f"- 原第{r['old_seq']}项（{r['old_category']}）“{diff.titles[('old', kind, r['old_seq'])]}”"
-                f"调整为{LIST_TITLES[r['new_list']]}第{r['new_seq']}项"
+                f"调整为{KINDS[r['new_list']].title}第{r['new_seq']}项"
                 for r in moved_out
             ]
             lines.append("")
@@ -93,8 +94,7 @@ def render(summary: dict, diff: Diff, old: EditionMeta, new: EditionMeta) -> str
         "---",
         "",
         "说明：事项按内容而非序号比对；相似度达到阈值"
-        f"（基本履职 {THRESHOLDS['basic']}、配合履职 {THRESHOLDS['coordinated']}、"
-        f"收回事项 {THRESHOLDS['reclaimed']}、跨清单 {CROSS_LIST_THRESHOLD}）视为同一事项。"
+        f"（{'、'.join(f'{k.name} {THRESHOLDS[k.key]}' for k in KINDS.values())}、跨清单 {CROSS_LIST_THRESHOLD}）视为同一事项。"
         "“序号变动”仅指内容未变、因前面事项增删而改变编号的事项。",
         "",
     ]
@@ -112,9 +112,9 @@ def _overview(summary: dict) -> list[str]:
     order = ["added", "removed", "modified", "recategorised", "moved_list", "renumbered"]
     lines = ["## 概览", "", "| 清单 | " + " | ".join(CHANGE_NAMES[c] for c in order) + " |"]
     lines.append("|" + "---|" * (len(order) + 1))
-    for kind in LIST_KINDS:
+    for kind in KINDS:
         counts = summary["by_list"][kind]
-        lines.append(f"| {LIST_TITLES[kind]} | " + " | ".join(str(counts[c]) for c in order) + " |")
+        lines.append(f"| {KINDS[kind].title} | " + " | ".join(str(counts[c]) for c in order) + " |")
     shifted = summary["by_change"]["renumbered"]
     lines += ["", f"实质变化 {summary['total'] - shifted} 处，另有 {shifted} 项仅序号变动（调整清单的事项计入调入的清单）。", ""]
     return lines
@@ -142,7 +142,7 @@ def _section(change: str, rows: list[dict], by_item: dict, titles: dict) -> list
         elif change == "moved_list":
             was = titles[("old", r["old_list"], r["old_seq"])]
             out.append(
-                f"- 由{LIST_TITLES[r['old_list']]}原第{r['old_seq']}项（{r['old_category']}）调整为"
+                f"- 由{KINDS[r['old_list']].title}原第{r['old_seq']}项（{r['old_category']}）调整为"
                 f"本清单第{r['new_seq']}项（{r['new_category']}）：{title}" + (f"（原为“{was}”）" if was != title else "")
             )
         else:
@@ -162,7 +162,7 @@ def _title(row: dict, titles: dict) -> str:
 def _field_lines(rows: list[dict]) -> list[str]:
     lines = []
     for r in rows:
-        label = FIELD_NAMES[r["field"]]
+        label = _field(r).zh
         if r["department"]:
             label += f"（{r['department']}）"
         clause = r["new_clause_no"] or r["old_clause_no"]
@@ -179,8 +179,13 @@ def _field_lines(rows: list[dict]) -> list[str]:
     return lines
 
 
+def _field(row: dict):
+    return KINDS[row["new_list"]].item_field(row["field"])
+
+
 def _value(row: dict, value: str | None) -> str | None:
-    return DISPOSITIONS.get(value, value) if row["field"] == "disposition" else value
+    """A value as the report shows it: coded values by their Chinese label."""
+    return _field(row).label(value)
 
 
 def _renumbered(rows: list[dict], titles: dict) -> list[str]:

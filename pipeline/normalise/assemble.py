@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import regex as re
-
 from pipeline.errors import InputError
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
-from pipeline.models import LIST_TITLES, ListKind
+from pipeline.lists import KINDS, ListKind, column_role, kind_of_header, seq_titles, squash_title
 from pipeline.normalise.headings import Heading, parse_heading
 from pipeline.normalise.text import clean
-
-_WS_RE = re.compile(r"\s+")
 
 
 @dataclass
@@ -28,43 +24,22 @@ class ItemRow:
 
 
 @dataclass
+class HeadingRow:
+    heading: Heading
+    where: str
+
+
+@dataclass
 class ListRows:
     kind: ListKind
     where: str
-    entries: list[Heading | ItemRow] = field(default_factory=list)
-
-
-def column_role(title: str) -> str | None:
-    """What a column holds, from its printed title."""
-    t = _WS_RE.sub("", title)
-    if t == "序号":
-        return "seq"
-    if "配合职责" in t:
-        return "township_duties"
-    if "上级部门职责" in t:
-        return "department_duties"
-    if "承接部门" in t or "工作方式" in t:
-        return "method"
-    if "上级部门" in t:
-        return "departments"
-    if "事项" in t:
-        return "name"
-    return None
-
-
-def list_kind(roles: list[str | None]) -> ListKind | None:
-    if "seq" not in roles or "name" not in roles:
-        return None
-    if "method" in roles:
-        return "reclaimed"
-    if {"departments", "department_duties", "township_duties"} & set(roles):
-        return "coordinated"
-    return "basic"
+    entries: list[HeadingRow | ItemRow] = field(default_factory=list)
 
 
 def _is_header(cells: list[str], header: tuple[str, ...]) -> bool:
-    stripped = [_WS_RE.sub("", c) for c in cells]
-    return stripped[:1] == ["序号"] or stripped == [_WS_RE.sub("", h) for h in header]
+    """A row repeating the header (on a new page), or any row opening with the 序号 title."""
+    titles = [squash_title(c) for c in cells]
+    return titles[:1] in ([squash_title(t)] for t in seq_titles()) or titles == [squash_title(h) for h in header]
 
 
 def _heading(cells: list[str]) -> Heading | None:
@@ -79,7 +54,7 @@ def _add_row(rows: ListRows, row: RawRow, roles: list[str | None]) -> None:
     if not any(c.strip() for c in cells):
         return
     if heading := _heading(cells):
-        rows.entries.append(heading)
+        rows.entries.append(HeadingRow(heading, row.where))
     elif first.isdigit():
         named = {role: cell for role, cell in zip(roles, cells) if role and role != "seq"}
         rows.entries.append(ItemRow(int(first), named, row.where))
@@ -89,27 +64,30 @@ def _add_row(rows: ListRows, row: RawRow, roles: list[str | None]) -> None:
             if role and role != "seq" and cell.strip():
                 item.cells[role] = f"{item.cells.get(role, '')}\n{cell}"
     else:
-        raise InputError("unexpected_row", f"unexpected row: 序号 cell is {first or 'empty'!r}", where=row.where, list_kind=rows.kind)
+        seq = rows.kind.column("seq").title
+        raise InputError("unexpected_row", f"unexpected row: {seq} cell is {first or 'empty'!r}", where=row.where,
+                         list_kind=rows.kind.key)
 
 
-def assemble(doc: RawDocument) -> dict[ListKind, ListRows]:
-    lists: dict[ListKind, ListRows] = {}
+def assemble(doc: RawDocument) -> dict[str, ListRows]:
+    """Each list's headings and items (list key -> rows); every kind must have a table."""
+    lists: dict[str, ListRows] = {}
     current: tuple[ListRows, list[str | None], RawTable] | None = None
     for table in doc.tables:
-        roles = [column_role(t) for t in table.header]
-        kind = list_kind(roles)
+        kind = kind_of_header(table.header)
         if kind is None:
             if current is None or len(table.header) != len(current[1]):
                 continue  # not a duty-list table (e.g. a layout table on the cover)
             rows, roles, header_table = current  # a table continued without its header
         else:
-            rows = lists.setdefault(kind, ListRows(kind, table.where))
-            header_table = table
+            rows = lists.setdefault(kind.key, ListRows(kind, table.where))
+            roles, header_table = [column_role(t) for t in table.header], table
         current = (rows, roles, header_table)
         for row in table.rows:
             if not _is_header(list(row.cells), header_table.header):
                 _add_row(rows, row, roles)
-    missing = [LIST_TITLES[k] for k in LIST_TITLES if k not in lists]
+    missing = [k.title for k in KINDS.values() if k.key not in lists]
     if missing:
-        raise InputError("list_missing", f"no {'、'.join(missing)} table found (looked for a header row starting 序号)")
+        seq = "/".join(seq_titles())
+        raise InputError("list_missing", f"no {'、'.join(missing)} table found (looked for a header row starting {seq})")
     return lists

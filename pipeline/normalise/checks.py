@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import regex as re
 
-from pipeline.models import Edition, Warning_
+from pipeline.fields import Warning_
 from pipeline.normalise.departments import DepartmentDutiesParse
+
+if TYPE_CHECKING:  # the models import the list kinds, which import this module
+    from pipeline.lists.kind import ListKind
+    from pipeline.models import Edition
 
 # a lowercase Latin word between Chinese text: usually a translation slip (`遗体 and 人体器官`);
 # uppercase acronyms such as APP are normal usage
@@ -16,42 +20,47 @@ _LATIN_WORD_RE = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
 _HALFWIDTH_PUNCT_RE = re.compile(r"(?<=\p{Han})[,;:?!](?=\p{Han})")
 
 
-def department_warnings(seq: int, parse: DepartmentDutiesParse) -> Iterator[Warning_]:
+def department_warnings(kind: "ListKind", seq: int, parse: DepartmentDutiesParse) -> Iterator[Warning_]:
+    """Rule 5's loose ends: labels and listed departments that do not match up."""
+    listed, duties = kind.column("departments").title, kind.column("department_duties").title
     for dept in parse.unlisted:
         yield Warning_(
-            code="department_not_listed", list="coordinated", seq=seq,
-            message=f"{dept} is labelled in 上级部门职责 but missing from 对应上级部门",
+            code="department_not_listed", list=kind.key, seq=seq,
+            message=f"{dept} is labelled in {duties} but missing from {listed}",
         )
     for dept in parse.without_duties:
         yield Warning_(
-            code="department_without_duties", list="coordinated", seq=seq,
-            message=f"{dept} is listed in 对应上级部门 but has no duties in 上级部门职责",
+            code="department_without_duties", list=kind.key, seq=seq,
+            message=f"{dept} is listed in {listed} but has no duties in {duties}",
         )
     if parse.unlabelled:
         yield Warning_(
-            code="unlabelled_duties", list="coordinated", seq=seq,
-            message="text in 上级部门职责 under no department label; given to every listed department",
+            code="unlabelled_duties", list=kind.key, seq=seq,
+            message=f"text in {duties} under no department label; given to every listed department",
         )
 
 
-_TEXT_FIELDS = ("text", "name", "method")
-_CLAUSE_FIELDS = ("township_duties", "method_clauses")
+def _field_texts(item, shape: str, name: str) -> Iterator[str]:
+    value = getattr(item, name)
+    if shape == "text" and value is not None:
+        yield value
+    elif shape == "clauses":
+        yield from (c.text for c in value)
+    elif shape == "department_clauses":
+        yield from (c.text for duties in value for c in duties.clauses)
 
 
-def _texts(edition: Edition) -> Iterator[tuple[str, int, str, str]]:
+def _texts(edition: "Edition") -> Iterator[tuple[str, int, str, str]]:
     """(list, seq, field, text) for every published text of the edition."""
-    for kind, duty_list in edition.lists.items():
+    from pipeline.lists import KINDS
+
+    for key, duty_list in edition.lists.items():
+        fields = [f for f in KINDS[key].fields if f.published]
         for category in duty_list.categories:
             for item in category.items:
-                for field in _TEXT_FIELDS:
-                    if hasattr(item, field):
-                        yield kind, item.seq, field, getattr(item, field)
-                for field in _CLAUSE_FIELDS:
-                    for clause in getattr(item, field, []):
-                        yield kind, item.seq, field, clause.text
-                for duties in getattr(item, "department_duties", []):
-                    for clause in duties.clauses:
-                        yield kind, item.seq, "department_duties", clause.text
+                for f in fields:
+                    for text in _field_texts(item, f.shape, f.name):
+                        yield key, item.seq, f.name, text
 
 
 _TEXT_CHECKS = (
@@ -60,7 +69,7 @@ _TEXT_CHECKS = (
 )
 
 
-def text_warnings(edition: Edition) -> list[Warning_]:
+def text_warnings(edition: "Edition") -> list[Warning_]:
     warnings: list[Warning_] = []
     seen: set[tuple[str, str, int, str]] = set()  # one warning per word per item
     for kind, seq, field, text in _texts(edition):
@@ -73,15 +82,18 @@ def text_warnings(edition: Edition) -> list[Warning_]:
                 warnings.append(
                     Warning_(code=code, list=kind, seq=seq, message=f"{what} {m.group(0)!r} in {field}: …{context}…")
                 )
-    warnings.extend(_duplicate_names(edition))
+    warnings.extend(_duplicate_titles(edition))
     return warnings
 
 
-def _duplicate_names(edition: Edition) -> Iterator[Warning_]:
-    for kind, duty_list in edition.lists.items():
+def _duplicate_titles(edition: "Edition") -> Iterator[Warning_]:
+    from pipeline.lists import KINDS
+
+    for key, duty_list in edition.lists.items():
         items = [item for c in duty_list.categories for item in c.items]
-        counts = Counter(getattr(item, "name", getattr(item, "text", "")) for item in items)
+        title = KINDS[key].title_field
+        counts = Counter(getattr(item, title) for item in items)
         for item in items:
-            name = getattr(item, "name", getattr(item, "text", ""))
-            if counts[name] > 1:
-                yield Warning_(code="duplicate_item", list=kind, seq=item.seq, message=f"same text as another item: {name}")
+            if counts[getattr(item, title)] > 1:
+                yield Warning_(code="duplicate_item", list=key, seq=item.seq,
+                               message=f"same text as another item: {getattr(item, title)}")

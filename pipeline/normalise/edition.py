@@ -2,143 +2,83 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pydantic import ValidationError
 
 from pipeline.errors import InputError, first_validation_error
 from pipeline.extract.raw import RawDocument
-from pipeline.models import (
-    LIST_KINDS,
-    LIST_TITLES,
-    BasicDuty,
-    Category,
-    Clause,
-    CoordinatedDuty,
-    DepartmentDuties,
-    DutyClause,
-    DutyList,
-    Edition,
-    Item,
-    ListKind,
-    MethodClause,
-    ReclaimedDuty,
-    Warning_,
-)
-from pipeline.normalise.assemble import ItemRow, ListRows, assemble
-from pipeline.normalise.clauses import ClauseNumberError, split_clauses
-from pipeline.normalise.departments import known_names_in, parse_department_duties, split_department_column
-from pipeline.normalise.front_matter import parse_front_matter
-from pipeline.normalise.headings import Heading
-from pipeline.normalise.methods import parse_method_cell
-from pipeline.normalise.text import clean, clean_with_breaks, strip_markup
+from pipeline.lists import KINDS, ItemContext, ListKind
+from pipeline.models import Category, DutyList, Edition, Item, Warning_
 from pipeline.normalise import checks
+from pipeline.normalise.assemble import HeadingRow, ItemRow, ListRows, assemble
+from pipeline.normalise.clauses import ClauseNumberError
+from pipeline.normalise.front_matter import parse_front_matter
 
 
-@dataclass
-class Context:
-    known: set[str]  # department names the edition spells out whole
-    warnings: list[Warning_]
-
-
-def _basic(row: ItemRow, ctx: Context) -> BasicDuty:
-    return BasicDuty(seq=row.seq, text=clean(row.cells.get("name", "")))
-
-
-def _coordinated(row: ItemRow, ctx: Context) -> CoordinatedDuty:
-    departments = split_department_column(row.cells.get("departments", ""), ctx.known)
-    parse = parse_department_duties(row.cells.get("department_duties", ""), departments, ctx.known)
-    ctx.warnings.extend(checks.department_warnings(row.seq, parse))
-    order = list(dict.fromkeys([*departments, *parse.unlisted]))
-    duties = []
-    for dept in order:
-        mine = [cl for cl in parse.clauses if cl.department == dept]
-        if mine:
-            clauses = [DutyClause(clause_no=n, text=cl.text, label=cl.label) for n, cl in enumerate(mine, 1)]
-            duties.append(DepartmentDuties(department=dept, clauses=clauses))
-    township = split_clauses(clean_with_breaks(strip_markup(row.cells.get("township_duties", ""))))
-    return CoordinatedDuty(
-        seq=row.seq,
-        name=clean(row.cells.get("name", "")),
-        departments=departments,
-        department_duties=duties,
-        township_duties=[Clause(clause_no=n, text=t) for n, t in enumerate(township, 1)],
-    )
-
-
-def _reclaimed(row: ItemRow, ctx: Context) -> ReclaimedDuty:
-    m = parse_method_cell(row.cells.get("method", ""))
-    return ReclaimedDuty(
-        seq=row.seq,
-        name=clean(row.cells.get("name", "")),
-        departments=m.departments,
-        disposition=m.disposition,
-        reason=m.reason,
-        method=m.method,
-        method_clauses=[
-            MethodClause(clause_no=n, text=text, department=dept) for n, (text, dept) in enumerate(m.clauses, 1)
-        ],
-    )
-
-
-_BUILDERS = {"basic": _basic, "coordinated": _coordinated, "reclaimed": _reclaimed}
-
-
-def _item(kind: ListKind, row: ItemRow, category: str, ctx: Context) -> Item:
+def _item(kind: ListKind, row: ItemRow, category: str, known: set[str], warnings: list[Warning_]) -> Item:
     try:
-        return _BUILDERS[kind](row, ctx)
+        return kind.build(row.seq, row.cells, ItemContext(kind, known, warnings))
     except (ValidationError, ClauseNumberError) as err:
-        raise InputError("item_invalid", _first_error(err), where=row.where, list_kind=kind, category=category, seq=row.seq) from err
+        raise InputError("item_invalid", _first_error(err), where=row.where, list_kind=kind.key, category=category,
+                         seq=row.seq) from err
 
 
 def _first_error(err: Exception) -> str:
     return first_validation_error(err) if isinstance(err, ValidationError) else str(err)
 
 
-def _categories(rows: ListRows, ctx: Context) -> list[Category]:
+def _categories(rows: ListRows, known: set[str], warnings: list[Warning_]) -> list[Category]:
     categories: list[Category] = []
-    heading: Heading | None = None
+    opened: HeadingRow | None = None
     items: list[Item] = []
 
     def close() -> None:
-        if heading is None:
+        if opened is None:
             return
         try:
-            categories.append(Category(**vars(heading), items=items))
+            categories.append(Category(**vars(opened.heading), items=items))
         except ValidationError as err:
-            raise InputError("category_count", _first_error(err), list_kind=rows.kind, category=heading.category) from err
+            raise InputError("category_count", _first_error(err), where=opened.where, list_kind=rows.kind.key,
+                             category=opened.heading.category) from err
 
     for entry in rows.entries:
-        if isinstance(entry, Heading):
+        if isinstance(entry, HeadingRow):
             close()
-            heading, items = entry, []
-        elif heading is None:
-            raise InputError("item_before_category", "item before any category heading", where=entry.where, list_kind=rows.kind, seq=entry.seq)
+            opened, items = entry, []
+        elif opened is None:
+            raise InputError("item_before_category", "item before any category heading", where=entry.where,
+                             list_kind=rows.kind.key, seq=entry.seq)
         else:
-            items.append(_item(rows.kind, entry, heading.category, ctx))
+            items.append(_item(rows.kind, entry, opened.heading.category, known, warnings))
     close()
     return categories
 
 
-def _known_departments(lists: dict[ListKind, ListRows]) -> set[str]:
-    items = [e for rows in lists.values() for e in rows.entries if isinstance(e, ItemRow)]
-    return known_names_in(e.cells.get("department_duties", "") for e in items)
+def _known_departments(lists: dict[str, ListRows]) -> set[str]:
+    """Names the edition spells out whole somewhere: they rejoin names broken by a wrap (rule 4)."""
+    known: set[str] = set()
+    for rows in lists.values():
+        if rows.kind.known_names:
+            for entry in rows.entries:
+                if isinstance(entry, ItemRow):
+                    known.update(rows.kind.known_names(entry.cells))
+    return known
 
 
 def build_edition(doc: RawDocument, edition_id: str) -> tuple[Edition, list[Warning_]]:
     """Interpret and validate one document; InputError names what is wrong and where."""
     front = parse_front_matter(doc.front_matter)
     lists_rows = assemble(doc)
-    ctx = Context(known=_known_departments(lists_rows), warnings=[])
+    known = _known_departments(lists_rows)
+    warnings: list[Warning_] = []
     lists = {}
-    for kind in LIST_KINDS:
-        categories = _categories(lists_rows[kind], ctx)
+    for kind in KINDS.values():
+        rows = lists_rows[kind.key]
+        categories = _categories(rows, known, warnings)
         try:
-            lists[kind] = DutyList(
-                kind=kind, title=LIST_TITLES[kind], declared=front.declared[kind], categories=categories
-            )
+            lists[kind.key] = DutyList(kind=kind.key, title=kind.title, declared=front.declared[kind.key],
+                                       categories=categories)
         except ValidationError as err:
-            raise InputError("list_totals", _first_error(err), list_kind=kind) from err
+            raise InputError("list_totals", _first_error(err), where=rows.where, list_kind=kind.key) from err
     edition = Edition(
         edition_id=edition_id,
         title=front.title,
@@ -149,4 +89,4 @@ def build_edition(doc: RawDocument, edition_id: str) -> tuple[Edition, list[Warn
         published=front.published,
         lists=lists,
     )
-    return edition, ctx.warnings + checks.text_warnings(edition)
+    return edition, warnings + checks.text_warnings(edition)

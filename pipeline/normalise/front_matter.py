@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import regex as re
 
 from pipeline.errors import InputError
-from pipeline.models import LIST_TITLES, DeclaredList, ListKind
+from pipeline.lists import KINDS, by_name
+from pipeline.models import DeclaredList
 from pipeline.normalise.headings import chinese_number
 from pipeline.normalise.text import clean
 
@@ -15,10 +16,11 @@ _TITLE_RE = re.compile(r"^(?P<place>.+?)履行职责事项清单")
 _DATE_RE = re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月")
 _NUM = r"[\d零〇一二两三四五六七八九十百]+"
 _DECLARED_RE = re.compile(
-    rf"(?P<list>基本履职事项|配合履职事项|上级部门收回事项)清单(?:包括|包含|涵盖)?(?P<names>.*?)"
+    # the lists' names and aliases, longest first so that 上级部门收回事项 is not read as 收回事项
+    rf"(?P<list>{'|'.join(sorted((n for k in KINDS.values() for n in (k.name, *k.aliases)), key=len, reverse=True))})"
+    rf"清单(?:包括|包含|涵盖)?(?P<names>.*?)"
     rf"[，,]?\s*共\s*(?P<cats>{_NUM})\s*(?:个)?类(?:别)?\s*[，,]?\s*(?:共\s*)?(?P<total>{_NUM})\s*项"
 )
-_LIST_BY_WORD = {title.removesuffix("清单"): kind for kind, title in LIST_TITLES.items()}
 # province-level, prefecture-level, county-level and township-level units, in that order
 _PLACE_RE = re.compile(
     r"^(?P<province>.+?(?:省|自治区|特别行政区|北京市|天津市|上海市|重庆市))?"
@@ -36,7 +38,7 @@ class FrontMatter:
     district: str | None
     township: str
     published: str | None
-    declared: dict[ListKind, DeclaredList]
+    declared: dict[str, DeclaredList]  # list key -> what the preface declares
 
 
 def _title(paragraphs: list[str]) -> str:
@@ -47,11 +49,11 @@ def _title(paragraphs: list[str]) -> str:
     return m.group(0)
 
 
-def _declared(text: str) -> dict[ListKind, DeclaredList]:
-    declared: dict[ListKind, DeclaredList] = {}
+def _declared(text: str) -> dict[str, DeclaredList]:
+    declared: dict[str, DeclaredList] = {}
     for m in _DECLARED_RE.finditer(text):
         names = [n for n in re.split(r"[、，,]", m.group("names")) if n]
-        declared[_LIST_BY_WORD[m.group("list")]] = DeclaredList(
+        declared[by_name(m.group("list")).key] = DeclaredList(
             category_count=chinese_number(m.group("cats")),
             total=chinese_number(m.group("total")),
             categories=names,
@@ -65,7 +67,7 @@ def parse_front_matter(paragraphs: list[str]) -> FrontMatter:
     title = _title(paragraphs)
     text = clean("\n".join(paragraphs))
     declared = _declared(text)
-    missing = [LIST_TITLES[k] for k in LIST_TITLES if k not in declared]
+    missing = [k.title for k in KINDS.values() if k.key not in declared]
     if missing:
         raise InputError("no_declared_totals", f"the preface (说明) declares no totals for {'、'.join(missing)}")
     place = _TITLE_RE.match(title).group("place")

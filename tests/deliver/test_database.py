@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from pipeline.deliver.database import VIEWS, build_database
+from pipeline.errors import InputError
 from pipeline.models import TABLES
 
 FIRST, MIDDLE, FULL = "testtown-2023-06", "testtown-2024-01", "testtown-2025-07"
@@ -207,7 +208,7 @@ def test_rows_of_another_edition_are_refused(output_dir, helpers):
     shutil.rmtree(output_dir / FIRST)
     rows_ = helpers.rows_for(FIRST)["basic_duties"]
     helpers.write_table(output_dir / MIDDLE, "basic_duties", helpers.rows_for(MIDDLE)["basic_duties"] + rows_)
-    with pytest.raises(ValueError, match="matches no edition.json"):
+    with pytest.raises(InputError, match="matches no edition.json"):
         build_database(output_dir)
 
 

@@ -1,7 +1,7 @@
 """Helpers for the diff tests: editions built from plain records.
 
 An edition is a dict of lists of records (see SAMPLE); `write_edition`
-renders it as an edition output directory (Parquet tables + edition.json),
+renders it as an edition output directory (duties.json, edition.json, tables),
 numbering items 1..n within each list in category order, as published. Tests
 edit records (delete, insert, reword, recategorise, move across lists) and
 let the writer renumber, exactly as a new edition renumbers.
@@ -10,13 +10,27 @@ let the writer renumber, exactly as a new edition renumbers.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.models import TABLES
-from pipeline.write import write_table
+from pipeline import write
+from pipeline.models import (
+    BasicDuty,
+    Category,
+    Clause,
+    CoordinatedDuty,
+    DeclaredList,
+    DepartmentDuties,
+    DutyClause,
+    DutyList,
+    Edition,
+    EditionInfo,
+    MethodClause,
+    ReclaimedDuty,
+)
+
+LIST_TITLES = {"basic": "基本履职事项清单", "coordinated": "配合履职事项清单", "reclaimed": "上级部门收回事项清单"}
 
 REPO = Path(__file__).resolve().parents[2]
 RAW_DOCX = REPO / "raw" / "songzhuang-2025-07.docx"
@@ -72,41 +86,45 @@ for _r in SAMPLE["coordinated"]:  # departments as listed, and each one's clause
     _r["departments"] = list(_r["duties"])
 
 
+def _item(kind: str, seq: int, r: dict):
+    """One record as the list kind's item model."""
+    if kind == "basic":
+        return BasicDuty(seq=seq, text=r["text"])
+    if kind == "coordinated":
+        duties = [
+            DepartmentDuties(department=dep, clauses=[DutyClause(clause_no=n, text=t) for n, t in enumerate(clauses, 1)])
+            for dep, clauses in r["duties"].items()
+        ]
+        township = [Clause(clause_no=n, text=t) for n, t in enumerate(r["township"], 1)]
+        return CoordinatedDuty(seq=seq, name=r["name"], departments=list(r["departments"]), department_duties=duties,
+                               township_duties=township)  # fmt: skip
+    return ReclaimedDuty(
+        seq=seq, **{k: r[k] for k in ("name", "departments", "disposition", "reason", "method")},
+        method_clauses=[MethodClause(clause_no=1, text=r["method"])],
+    )
+
+
+def _duty_list(kind: str, records: list[dict]) -> DutyList:
+    """Records numbered 1..n in category order, as published; categories in order of first appearance."""
+    order = list(dict.fromkeys(r["category"] for r in records))
+    ranked = sorted(records, key=lambda r: order.index(r["category"]))  # stable: keeps order in a category
+    categories, seq = [], 0
+    for no, name in enumerate(order, 1):
+        items = []
+        for r in (r for r in ranked if r["category"] == name):
+            seq += 1
+            items.append(_item(kind, seq, r))
+        categories.append(Category(category_no=no, category=name, declared_count=len(items), items=items))
+    declared = DeclaredList(category_count=len(order), total=len(records), categories=order)
+    return DutyList(kind=kind, title=LIST_TITLES[kind], declared=declared, categories=categories)
+
+
 def write_edition(directory: Path, edition: dict, meta: dict | None = None) -> Path:
-    """Render records as an edition output directory; returns it."""
+    """Render records as an edition output directory with the pipeline's own writer; returns it."""
     meta = {**META, **(meta or {})}
-    directory.mkdir(parents=True, exist_ok=True)
-    eid = meta["edition_id"]
-    tables: dict[str, list[dict]] = {t: [] for t in (
-        "basic_duties", "coordinated_duties", "coordinated_department_duties",
-        "coordinated_township_duties", "reclaimed_duties", "reclaimed_method_clauses")}  # fmt: skip
-    for kind in ("basic", "coordinated", "reclaimed"):
-        records = edition[kind]
-        order = list(dict.fromkeys(r["category"] for r in records))
-        ranked = sorted(records, key=lambda r: order.index(r["category"]))  # stable: keeps order in a category
-        for seq, r in enumerate(ranked, 1):
-            head = {"edition_id": eid, "seq": seq, "category_no": order.index(r["category"]) + 1, "category": r["category"]}
-            if kind == "basic":
-                tables["basic_duties"].append({**head, "text": r["text"]})
-            elif kind == "coordinated":
-                deps = list(r["departments"])
-                tables["coordinated_duties"].append({**head, "name": r["name"], "departments": deps,
-                    "department_count": len(deps), "township_clause_count": len(r["township"])})  # fmt: skip
-                for dep, clauses in r["duties"].items():
-                    for no, text in enumerate(clauses, 1):
-                        tables["coordinated_department_duties"].append(
-                            {"edition_id": eid, "seq": seq, "department": dep, "clause_no": no, "text": text, "label": None})  # fmt: skip
-                for no, text in enumerate(r["township"], 1):
-                    tables["coordinated_township_duties"].append({"edition_id": eid, "seq": seq, "clause_no": no, "text": text})
-            else:
-                tables["reclaimed_duties"].append({**head, **{k: r[k] for k in ("name", "departments", "disposition", "reason", "method")}})
-                tables["reclaimed_method_clauses"].append(
-                    {"edition_id": eid, "seq": seq, "clause_no": 1, "text": r["method"], "department": None})  # fmt: skip
-    for name, rows in tables.items():  # the pipeline's own writer, so rows must fit the row models
-        write_table(directory, name, TABLES[name], [TABLES[name](**row) for row in rows])
-    info = {**meta, "lists": {}, "sources": [], "pipeline_version": "test", "warnings": []}
-    (directory / "edition.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-    return directory
+    model = Edition(**meta, lists={kind: _duty_list(kind, edition[kind]) for kind in ("basic", "coordinated", "reclaimed")})
+    info = EditionInfo(**meta, lists={}, sources=[], pipeline_version="test", warnings=[])
+    return write.write_edition(model, info, directory)
 
 
 def read_records(directory: Path) -> dict:

@@ -31,33 +31,47 @@ def test_real_output_loads_whole(real_dir, tmp_path):
         assert [i.values for i in rebuilt.items[kind]] == [i.values for i in edition.items[kind]]
 
 
-@pytest.mark.parametrize("missing", ["edition.json", "basic_duties.parquet", "coordinated_department_duties.parquet"])
+@pytest.mark.parametrize("missing", ["edition.json", "duties.json"])
 def test_missing_file_is_named(tmp_path, missing):
     directory = write_edition(tmp_path / "e", SAMPLE)
     (directory / missing).unlink()
-    with pytest.raises(InputError, match=f"not an edition output directory: {missing} is missing"):
+    with pytest.raises(InputError, match=f"not an edition output directory: {missing} is missing") as err:
         load_edition(directory)
+    assert err.value.code == "not_an_output"
 
 
 def test_not_a_directory(tmp_path):
-    with pytest.raises(InputError, match="not a directory"):
+    with pytest.raises(InputError, match="not a directory") as err:
         load_edition(tmp_path / "nowhere")
+    assert err.value.code == "not_an_output"
 
 
 def test_bad_edition_json(tmp_path):
     directory = write_edition(tmp_path / "e", SAMPLE)
     (directory / "edition.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(InputError, match="edition.json is not valid"):
+    with pytest.raises(InputError, match="edition.json is not valid") as err:
         load_edition(directory)
+    assert err.value.code == "output_invalid"
 
 
-def test_table_without_a_needed_column(tmp_path):
-    import pandas as pd
-
+def test_duties_json_is_validated_again(tmp_path):
+    """The diff reads the nested edition and the models check it again: a broken total is refused."""
     directory = write_edition(tmp_path / "e", SAMPLE)
-    pd.read_parquet(directory / "basic_duties.parquet").drop(columns="text").to_parquet(directory / "basic_duties.parquet")
-    with pytest.raises(InputError, match="basic_duties.parquet lacks column"):
+    duties = json.loads((directory / "duties.json").read_text(encoding="utf-8"))
+    duties["lists"]["basic"]["declared"]["total"] = 14  # 13 items
+    (directory / "duties.json").write_text(json.dumps(duties, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputError, match="duties.json is not valid: lists.basic: .*declares 14 items, found 13") as err:
         load_edition(directory)
+    assert err.value.code == "output_invalid"
+
+
+def test_duties_json_of_another_edition_is_refused(tmp_path):
+    directory = write_edition(tmp_path / "e", SAMPLE)
+    other = write_edition(tmp_path / "f", SAMPLE, {"edition_id": "songzhuang-2026-01"})
+    (directory / "duties.json").write_bytes((other / "duties.json").read_bytes())
+    with pytest.raises(InputError, match="edition.json is for songzhuang-2025-07, duties.json for songzhuang-2026-01") as err:
+        load_edition(directory)
+    assert err.value.code == "output_invalid"
 
 
 def test_different_townships_need_force(tmp_path):

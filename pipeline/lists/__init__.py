@@ -1,0 +1,48 @@
+"""The list kinds of the national template, each declared once (see `kind.py`).
+
+    KINDS        key -> ListKind, in published order: basic, coordinated, reclaimed
+    kind_of_header(titles) -> (ListKind, roles) for a table's column titles, or None
+
+Adding a column spelling or a fourth list kind touches only this package.
+"""
+
+from __future__ import annotations
+
+from pipeline.lists import basic, coordinated, reclaimed
+from pipeline.lists.kind import SEQ, Column, ItemContext, ItemField, ListKind, Table, squash_title
+
+KINDS: dict[str, ListKind] = {k.key: k for k in (basic.KIND, coordinated.KIND, reclaimed.KIND)}
+
+# squashed title -> role, over every kind's columns (a title means the same in every list)
+_ROLES: dict[str, str] = {squash_title(t): c.role for k in KINDS.values() for c in k.columns for t in c.titles}
+
+
+def column_role(title: str) -> str | None:
+    """What a column holds, from its printed title; None for a column the template does not have."""
+    return _ROLES.get(squash_title(title))
+
+
+def kind_of_header(titles: tuple[str, ...] | list[str]) -> ListKind | None:
+    """The list a header row introduces: the kind with the most required columns, all present."""
+    roles = [column_role(t) for t in titles]
+    fitting = [k for k in KINDS.values() if k.recognises(roles)]
+    return max(fitting, key=lambda k: sum(c.required for c in k.columns), default=None)
+
+
+def seq_titles() -> tuple[str, ...]:
+    """Spellings of the 序号 column, which opens every header row."""
+    return SEQ.titles
+
+
+def all_titles() -> tuple[str, ...]:
+    """Every column title any kind declares (for extractors recognising a header by its words)."""
+    return tuple(dict.fromkeys(t for k in KINDS.values() for c in k.columns for t in c.titles))
+
+
+def by_name(name: str) -> ListKind | None:
+    """The kind a preface names (基本履职事项, or one of its aliases)."""
+    return next((k for k in KINDS.values() if name == k.name or name in k.aliases), None)
+
+
+__all__ = ["KINDS", "Column", "ItemContext", "ItemField", "ListKind", "Table", "all_titles", "by_name",
+           "column_role", "kind_of_header", "seq_titles", "squash_title"]
