@@ -12,7 +12,7 @@ from pipeline.compare import disagreements
 from pipeline.editions import check_edition_id, consecutive_pairs, edition_id_of, group_files
 from pipeline.errors import InputError
 from pipeline.extract import extract
-from pipeline.models import LIST_KINDS, Edition, EditionInfo, EditionMeta, ListSummary, Source, Warning_
+from pipeline.models import Edition, EditionInfo, EditionMeta, ListSummary, Source, Warning_
 from pipeline.normalise.edition import build_edition
 from pipeline.outputs import edition_dirs, read_edition_info
 from pipeline.write import write_edition
@@ -40,7 +40,7 @@ def _info(edition: Edition, sources: list[Source], warnings: list[Warning_]) -> 
             extracted_total=sum(len(c.items) for c in edition.lists[kind].categories),
             extracted_categories=len(edition.lists[kind].categories),
         )
-        for kind in LIST_KINDS
+        for kind in edition.lists
     }
     meta = edition.model_dump(include=set(EditionMeta.model_fields))
     return EditionInfo(**meta, lists=lists, sources=sources, pipeline_version=__version__, warnings=warnings)

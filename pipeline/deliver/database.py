@@ -36,7 +36,8 @@ from pipeline.deliver import (
 )
 from pipeline.editions import edition_numbers
 from pipeline.errors import InputError
-from pipeline.models import DIFF_TABLES, LIST_KINDS, LIST_TITLES
+from pipeline.lists import KINDS
+from pipeline.models import DIFF_TABLES
 
 DATABASE = "duties.duckdb"
 
@@ -71,9 +72,9 @@ EXTRA_TABLES: dict[str, tuple[str, str]] = {
     "lists": (
         "The three lists, in published order｜三张清单",
         """CREATE TABLE lists (
-  list VARCHAR PRIMARY KEY,   -- basic / coordinated / reclaimed
+  list VARCHAR PRIMARY KEY,   -- the list kind's key (pipeline.lists)
   list_no INTEGER NOT NULL,   -- 1, 2, 3 in published order
-  title VARCHAR NOT NULL      -- 基本履职事项清单 ...
+  title VARCHAR NOT NULL      -- the list's Chinese title
 )""",
     ),
     "editions": (
@@ -127,19 +128,49 @@ def diff_table_ddl(stem: str) -> str:
     return f"CREATE TABLE {_q(stem)} (\n  " + ",\n  ".join(cols) + "\n)"
 
 
-_LIST_ORDER = "(SELECT list_no FROM lists l WHERE l.list = {})"
+def _items_per_category() -> str:
+    """One UNION branch per list kind: its items counted per category."""
+    return "\n    UNION ALL\n    ".join(
+        f"SELECT edition_id, {_lit(k.key)} AS list, category_no, count(*) AS items FROM {_q(k.item_table)} GROUP BY ALL"
+        for k in KINDS.values()
+    )
 
-# name -> (description "English｜中文", SQL)
+
+def _department_load() -> str:
+    """Per department: the items of each list that name it, and the clauses it is given (`Table.department_clauses`).
+
+    Columns and ranking: the first list's items, then the clauses, then the other lists' items.
+    """
+    counted = [k for k in KINDS.values() if k.department_count]
+    clause_tables = [name for k in KINDS.values() for name, t in k.tables.items() if t.department_clauses]
+    ctes = [
+        f"{k.key} AS (\n    SELECT edition_id, department, count(DISTINCT seq) AS {k.key}_items\n"
+        f"    FROM (SELECT edition_id, unnest(departments) AS department, seq FROM {_q(k.item_table)}) GROUP BY ALL\n)"
+        for k in counted
+    ]
+    ctes.append(
+        "clauses AS (\n    SELECT edition_id, department, count(*) AS department_clauses FROM (\n        "
+        + "\n        UNION ALL\n        ".join(f"SELECT edition_id, department FROM {_q(t)}" for t in clause_tables)
+        + "\n    ) GROUP BY ALL\n)"
+    )
+    names = [k.key for k in counted] + ["clauses"]
+    columns = [f"{k.key}_items" for k in counted[:1]] + ["department_clauses"] + [f"{k.key}_items" for k in counted[1:]]
+    return (
+        "\nWITH " + ",\n".join(ctes) + "\n"
+        "SELECT edition_id, department,\n       "
+        + ",\n       ".join(f"coalesce({c}, 0) AS {c}" for c in columns) + "\n"
+        f"FROM {names[0]}\n" + "".join(f"FULL JOIN {n} USING (edition_id, department)\n" for n in names[1:])
+        + "ORDER BY edition_id, " + ", ".join(f"{c} DESC" for c in columns) + ", department\n"
+    )
+
+
+# name -> (description "English｜中文", SQL); the list kinds add views of their own (ListKind.views)
 VIEWS: dict[str, tuple[str, str]] = {
     "v_duties_per_category": (
         "Items per category, per edition and list, beside the count the heading declares｜各版本各清单每类事项数",
-        """
+        f"""
 WITH items AS (
-    SELECT edition_id, 'basic' AS list, category_no, count(*) AS items FROM basic_duties GROUP BY ALL
-    UNION ALL
-    SELECT edition_id, 'coordinated', category_no, count(*) FROM coordinated_duties GROUP BY ALL
-    UNION ALL
-    SELECT edition_id, 'reclaimed', category_no, count(*) FROM reclaimed_duties GROUP BY ALL
+    {_items_per_category()}
 )
 SELECT c.edition_id, e.township, e.published, c.list, l.title AS list_title,
        c.category_no, c.category, coalesce(i.items, 0) AS items, c.declared_count
@@ -151,41 +182,10 @@ ORDER BY e.township, e.edition_no, l.list_no, c.category_no
 """,
     ),
     "v_department_clauses": (
-        "Per edition and department: coordinated items naming it, its clauses in them, reclaimed items it took over"
-        "｜各版本各上级部门的配合事项数、职责条数、承接的收回事项数",
-        """
-WITH named AS (
-    SELECT edition_id, unnest(departments) AS department, seq FROM coordinated_duties
-), coordinated AS (
-    SELECT edition_id, department, count(DISTINCT seq) AS coordinated_items FROM named GROUP BY ALL
-), clauses AS (
-    SELECT edition_id, department, count(*) AS department_clauses
-    FROM coordinated_department_duties GROUP BY ALL
-), took AS (
-    SELECT edition_id, unnest(departments) AS department, seq FROM reclaimed_duties
-), reclaimed AS (
-    SELECT edition_id, department, count(DISTINCT seq) AS reclaimed_items FROM took GROUP BY ALL
-)
-SELECT edition_id, department,
-       coalesce(coordinated_items, 0) AS coordinated_items,
-       coalesce(department_clauses, 0) AS department_clauses,
-       coalesce(reclaimed_items, 0) AS reclaimed_items
-FROM coordinated
-FULL JOIN clauses USING (edition_id, department)
-FULL JOIN reclaimed USING (edition_id, department)
-ORDER BY edition_id, coordinated_items DESC, department_clauses DESC, reclaimed_items DESC, department
-""",
+        "Per edition and department: items of each list naming it, and its clauses｜各版本各上级部门涉及的事项数、职责条数",
+        _department_load(),
     ),
-    "v_reclaimed_by_disposition": (
-        "Reclaimed items per edition by disposition (transferred / discontinued) and reason｜收回事项按处置方式和原因统计",
-        """
-SELECT edition_id, disposition, reason, count(*) AS items,
-       list(seq ORDER BY seq) AS seqs, list(name ORDER BY seq) AS names
-FROM reclaimed_duties
-GROUP BY ALL
-ORDER BY edition_id, disposition DESC, items DESC, reason NULLS FIRST
-""",
-    ),
+    **{name: view for k in KINDS.values() for name, view in k.views.items()},
     "v_changes": (
         "What changed between consecutive editions of a township (one row per change)｜相邻版本之间的变化",
         """
@@ -234,7 +234,7 @@ def populate(con: duckdb.DuckDBPyConnection, output_dir: Path) -> None:
     for name, (description, ddl) in EXTRA_TABLES.items():
         con.execute(ddl)
         _comment(con, "TABLE", _q(name), description)
-    con.executemany("INSERT INTO lists VALUES (?, ?, ?)", [(k, n, LIST_TITLES[k]) for n, k in enumerate(LIST_KINDS, 1)])
+    con.executemany("INSERT INTO lists VALUES (?, ?, ?)", [(k.key, n, k.title) for n, k in enumerate(KINDS.values(), 1)])
     for info in infos:
         con.execute(
             "INSERT INTO editions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

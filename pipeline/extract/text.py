@@ -6,8 +6,10 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
+from pipeline.lists import seq_titles, squash_title
 
-_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of gbk and gb2312
+_ENCODINGS = ("utf-8-sig", "gb18030")
+_SEQ_TITLES = {squash_title(t) for t in seq_titles()}  # gb18030 is a superset of gbk and gb2312
 
 
 def decode(data: bytes) -> str:
@@ -27,7 +29,8 @@ def _cells(line: str) -> tuple[str, ...]:
 
 
 def _is_header(line: str) -> bool:
-    return _cells(line)[0].strip() == "序号"
+    """A header row opens with the 序号 column's title, in any spelling the list kinds declare."""
+    return squash_title(_cells(line)[0]) in _SEQ_TITLES
 
 
 def extract(path: Path) -> RawDocument:

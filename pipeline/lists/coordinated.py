@@ -179,6 +179,7 @@ KIND = ListKind(
         "coordinated_department_duties": Table(
             CoordinatedDepartmentDutyRow, department_rows, ("edition_id", "seq", "department", "clause_no"),
             (_OF_ITEM, ForeignKey(("edition_id", "department"), "departments", ("edition_id", "department"))),
+            department_clauses=True,
         ),
         "coordinated_township_duties": Table(
             CoordinatedTownshipDutyRow, township_rows, ("edition_id", "seq", "clause_no"), (_OF_ITEM,)

@@ -69,6 +69,7 @@ class Table:
     rows: Callable[..., Iterator[Strict]]  # (edition_id, category_no, category, item) -> rows
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...] = ()
+    department_clauses: bool = False  # one row per clause a department is given (counted per department)
 
 
 @dataclass
