@@ -97,3 +97,57 @@ def number_paragraphs(cell, num_id: int) -> None:
         num_pr.append(ilvl)
         num_pr.append(num)
         p_pr.append(num_pr)
+
+
+# --------------------------------------------------------------------------- #
+# hand-built PDFs (test data): damaged and degenerate files for the error paths
+
+
+def pdf_bytes(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+    """A minimal well-formed PDF from numbered object bodies (1 is the catalog)."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer_extra, xref)
+    return bytes(out)
+
+
+def one_page_pdf(content: bytes, resources: bytes = b"<< >>", extra: list[bytes] | None = None) -> bytes:
+    """One A4 page with `content` as its content stream; `extra` objects are numbered from 5."""
+    stream = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+    return pdf_bytes(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources " + resources + b" >>",
+            stream,
+        ]
+        + (extra or [])
+    )
+
+
+HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def encrypted_pdf() -> bytes:
+    """Standard security handler, revision 2, with a user password the file does not give."""
+    encrypt = b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <" + b"00" * 32 + b"> /U <" + b"11" * 32 + b"> >>"
+    body = one_page_pdf(b"BT ET", extra=[encrypt])
+    file_id = b"<00112233445566778899aabbccddeeff>"
+    return body.replace(b"/Root 1 0 R ", b"/Root 1 0 R /Encrypt 5 0 R /ID [" + file_id + b" " + file_id + b"] ")
+
+
+def image_only_pdf() -> bytes:
+    """One page holding only a grey image: what a scan looks like."""
+    import zlib
+
+    image = zlib.compress(bytes([128]) * 64)
+    image_obj = (b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8"
+                 b" /Filter /FlateDecode /Length %d >>\nstream\n" % len(image) + image + b"\nendstream")
+    return one_page_pdf(b"q 500 0 0 700 40 60 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>", [image_obj])

@@ -1,0 +1,166 @@
+"""Every bad-input error code: one case each through the command line.
+
+Each case asserts the exit status (2), the single stderr line `error[<code>]: …`
+naming the file, and that nothing was written. The table must cover every
+code of `pipeline.errors.CODES`, and every code must be raised somewhere.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import builders
+from builders import encrypted_pdf, image_only_pdf, one_page_pdf, pdf_bytes, write_docx, write_text
+from helpers import RAW
+from pipeline.cli import main
+from pipeline.errors import CODES, EXIT_INPUT
+
+PIPELINE = Path(__file__).resolve().parents[1] / "pipeline"
+
+
+def _file(name: str, content: bytes):
+    def make(tmp: Path) -> list[str]:
+        (tmp / name).write_bytes(content)
+        return ["extract", str(tmp / name), "--out", str(tmp / "out")]
+
+    return make
+
+
+def _docx(**kwargs):
+    def make(tmp: Path) -> list[str]:
+        return ["extract", str(write_docx(tmp / "bad.docx", **kwargs)), "--out", str(tmp / "out")]
+
+    return make
+
+
+def _basic(rows):
+    return _docx(tables=[(builders.BASIC_HEADER, rows), *builders.TABLES[1:]])
+
+
+def _formats_disagree(tmp: Path) -> list[str]:
+    rows = [*builders.BASIC[:2], ["2", "做好党员教育工作。"], *builders.BASIC[3:]]
+    text = write_text(tmp / "e.txt", tables=[(builders.BASIC_HEADER, rows), *builders.TABLES[1:]])
+    return ["extract", str(write_docx(tmp / "e.docx")), str(text), "--out", str(tmp / "out")]
+
+
+def _no_editions(tmp: Path) -> list[str]:
+    (tmp / "raw").mkdir()
+    return ["build", str(tmp / "raw"), "--out", str(tmp / "out")]
+
+
+def _bad_edition_id(tmp: Path) -> list[str]:
+    return ["extract", str(write_docx(tmp / "e.docx")), "--out", str(tmp / "out"), "--edition-id", "../elsewhere"]
+
+
+def _extracted(tmp: Path, name: str = "e", front=builders.FRONT) -> Path:
+    out = tmp / "editions" / name
+    assert main(["extract", str(write_docx(tmp / f"{name}.docx", front=front)), "--out", str(out)]) == 0
+    return out
+
+
+def _not_an_output(tmp: Path) -> list[str]:
+    (tmp / "empty").mkdir()
+    return ["validate", str(tmp / "empty")]
+
+
+def _output_invalid(tmp: Path) -> list[str]:
+    out = _extracted(tmp)
+    duties = json.loads((out / "duties.json").read_text(encoding="utf-8"))
+    duties["lists"]["basic"]["declared"]["total"] = 4  # the edition has 3
+    (out / "duties.json").write_text(json.dumps(duties, ensure_ascii=False), encoding="utf-8")
+    return ["validate", str(out)]
+
+
+def _duplicate_edition(tmp: Path) -> list[str]:
+    (tmp / "raw").mkdir()
+    write_docx(tmp / "raw" / "town-2026-03.docx")
+    assert main(["build", str(tmp / "raw"), "--out", str(tmp / "output")]) == 0
+    shutil.copytree(tmp / "output" / "town-2026-03", tmp / "output" / "copy")  # a second directory, same edition id
+    return ["build", str(tmp / "raw"), "--out", str(tmp / "output")]
+
+
+def _different_townships(tmp: Path) -> list[str]:
+    a = _extracted(tmp, "a")
+    b = _extracted(tmp, "b", front=["某省某市某区另一镇", *builders.FRONT[1:]])
+    return ["diff", str(a), str(b), "--out", str(tmp / "out")]
+
+
+CASES = {
+    "file_missing": lambda tmp: ["extract", str(tmp / "missing.docx"), "--out", str(tmp / "out")],
+    "file_empty": _file("bad.docx", b""),
+    "unsupported_format": _file("bad.odt", b"x"),
+    "not_text": _file("bad.txt", b"\x00\x01binary"),
+    "text_encoding": _file("bad.txt", b"\xff\xfe\x81\x81"),
+    "docx_unreadable": _file("bad.docx", b"PK\x03\x04\x14\x00"),
+    "pdf_not_pdf": _file("bad.pdf", "这不是 PDF 文件\n".encode()),
+    "pdf_truncated": _file("bad.pdf", (RAW / "songzhuang-2025-07.pdf").read_bytes()[:3000]),
+    "pdf_corrupt": _file("bad.pdf", b"%PDF-1.4\nthis is not a PDF body at all\n%%EOF\n"),
+    "pdf_encrypted": _file("bad.pdf", encrypted_pdf()),
+    "pdf_no_pages": _file("bad.pdf", pdf_bytes([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])),
+    "pdf_page_unreadable": _file("bad.pdf", one_page_pdf(
+        b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", b"<< /Font << /F1 5 0 R >> >>",
+        [b"<< /Type /Font /Subtype /Type0 /BaseFont /X /DescendantFonts 7 >>"])),
+    "no_text_layer": _file("bad.pdf", image_only_pdf()),
+    "no_table": _file("bad.pdf", one_page_pdf(
+        b"BT /F1 12 Tf 72 700 Td (Just a letter, no table) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [builders.HELVETICA])),
+    "no_title": _docx(front=["会议纪要", "一、会议内容"], tables=[]),
+    "no_front_matter": _docx(front=[]),
+    "no_declared_totals": _docx(front=builders.FRONT[:-1]),
+    "list_missing": _docx(tables=[]),
+    "unexpected_row": _basic([*builders.BASIC, ["甲", "不是序号的行。"]]),
+    "item_before_category": _basic(builders.BASIC[1:]),
+    "item_invalid": _docx(tables=[builders.TABLES[0], (builders.COORDINATED_HEADER, [
+        *builders.COORDINATED[:2], ["2", "兵役工作", "区人民武装部", "1.发布公告；\n3.承担工作。", "做好报名工作。"]]),
+        builders.TABLES[2]]),
+    "category_count": _basic([["一、党的建设（3项）"], *builders.BASIC[1:3], ["二、经济发展（0项）"], builders.BASIC[4]]),
+    "list_totals": _docx(front=[*builders.FRONT[:-1], builders.PREFACE.replace("共 2 个类别 3 项", "共 2 个类别 4 项")]),
+    "formats_disagree": _formats_disagree,
+    "no_editions": _no_editions,
+    "bad_edition_id": _bad_edition_id,
+    "not_an_output": _not_an_output,
+    "output_invalid": _output_invalid,
+    "duplicate_edition": _duplicate_edition,
+    "different_townships": _different_townships,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", list(CASES))
+def test_bad_input_gives_its_code_exit_2_and_one_line(code, tmp_path, capsys):
+    argv = CASES[code](tmp_path)
+    capsys.readouterr()  # what setting the case up printed
+    assert main(argv) == EXIT_INPUT == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("error")]  # build also logs progress
+    assert errors == [err.splitlines()[-1]] and errors[0].startswith(f"error[{code}]: "), err
+    assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_every_code_has_a_case():
+    assert sorted(CASES) == sorted(CODES)
+
+
+def _raised_codes() -> set[str]:
+    codes = set()
+    for path in PIPELINE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "InputError":
+                first = node.args[0] if node.args else None
+                assert isinstance(first, ast.Constant), f"{path}:{node.lineno}: InputError without a literal code"
+                codes.add(first.value)
+    return codes
+
+
+def test_every_code_is_raised_and_every_raised_code_is_declared():
+    assert _raised_codes() == set(CODES)
+
+
+def test_an_unknown_code_is_a_bug():
+    from pipeline.errors import InputError
+
+    with pytest.raises(ValueError, match="unknown input-error code"):
+        InputError("no_such_code", "message")
