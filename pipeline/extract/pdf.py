@@ -1,21 +1,34 @@
 """PDF extractor: recover the duty-list tables from the page geometry.
 
 pdfplumber gives us characters with boxes and the ruling lines; nothing more is
-trusted (no full-page `extract_text`, no `extract_tables`). Each page is read
-once, then:
+trusted (no full-page `extract_text`, no `extract_tables`). A page goes through
+these stages, each a function below, in this order:
 
-1. the header row is found by its first two column titles, 序号 and 事项名称
-   (every edition of the template has them), and the titles' x positions give
-   the column boundaries (vertical rules refine them when drawn); a page
-   without a header continues the open table with the last boundaries;
-2. rows are the bands between horizontal rules spanning the table; without
-   rules, each number or category heading in the 序号 column starts a row;
-3. characters go to the cell their centre falls in; a row whose text crosses a
-   column boundary (or has no rule at it) is a merged cell, e.g. a category;
-4. a cell's characters are clustered into visual lines, joined with "\\n".
+0. `read_page`: the page's characters, ruling lines, rectangles, image count
+   and size as plain data. It is the only per-page call into pdfplumber, so
+   the only place where an exception means a damaged PDF (an InputError naming
+   the page); whatever is raised after it is a bug here and propagates as is.
+1. chars -- `page_chars`: upright glyphs, without the page numbers in the
+   margins (— 9 —, - 9 -, 第 9 页). `visual_lines` groups glyphs into lines,
+   `line_text` spells one line (spaces only where the document has them).
+2. ruling lines -- `find_rules`: horizontal and vertical rules, thin filled
+   rectangles included.
+3. columns -- `find_headers`: each header row, found by its first two column
+   titles 序号 and 事项名称 (`header_at`, `title_columns`); the titles' x
+   positions give the column boundaries, taken from the vertical rules when
+   drawn, else from `column_bounds` (the emptiest gutter between two titles).
+   A page without a header continues the open table with its last columns.
+4. rows -- `row_bands`: the bands between horizontal rules spanning the
+   table; without rules, `anchor_bands`: each number or category heading in
+   the 序号 column starts a row.
+5. cells -- `row_cells`: each character goes to the column its centre falls
+   in; `merged_columns` joins the columns a row's text runs across (or that
+   have no rule between them), e.g. a category heading; `cell_text` joins a
+   cell's visual lines with "\\n".
 
-Everything above the first header row is front matter, grouped into
-paragraphs. Page numbers in the margins (— 9 —, - 9 -, 第 9 页) are dropped.
+Everything above the first header row is front matter, grouped into paragraphs
+by `paragraphs`. `_Builder` carries the open table from page to page. Every
+tolerance is a field of `PdfSettings`.
 """
 
 from __future__ import annotations
@@ -52,11 +65,89 @@ _LEADER = re.compile(r"(?:\s*[.·…․‥⋯]){4,}\s*")  # table-of-contents do
 _ANCHOR = re.compile(r"^\s*(\d{1,4}|[一二三四五六七八九十]+\s*[、.．])")  # 序号 cell start
 _WS = re.compile(r"\s+")
 
-MARGIN = 0.12  # fraction of the page height at top/bottom where page numbers live
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """Every tolerance of the extractor (in the spirit of pdfplumber's TableSettings).
+
+    Units: pt = PDF points (1/72 inch); em = times the font size of the text
+    concerned; × = a plain factor.
+    """
+
+    # chars and visual lines
+    line_slack: float = 0.5  # pt: a char joins a visual line when its vertical centre is within the line's extent ± this
+    overprint: float = 0.15  # em: the same glyph again less than this further right is an overprint (fake bold, shadow)
+    word_gap: float = 0.3  # em: on a page without space glyphs, a gap this much wider than the line's usual one is a space
+    page_margin: float = 0.12  # × page height: the strips at top and bottom where page numbers live
+    # ruling lines
+    rule_thickness: float = 2.5  # pt: a stroke or filled rectangle thinner than this is a rule
+    rule_min_length: float = 2.0  # pt: shorter strokes are dots, not rules
+    h_rule_merge: float = 2.0  # pt: horizontal rules less than this apart in y are one rule
+    v_rule_merge: float = 2.5  # pt: vertical rules less than this apart in x are one rule (also: one this near a boundary is at it)
+    v_rule_reach: float = 2.0  # pt: a vertical rule may stop this short of the header's top or bottom and still cross it
+    rule_cover: float = 0.5  # ×: a horizontal rule spans this share of the table's width, a vertical one of the row's height
+    rule_slack: float = 1.0  # pt: rules, and chars, this far outside the band or table searched still count
+    # the header row: 序号 | 事项名称 | …
+    title_same_line: float = 0.3  # em: 号 is on 序's line when their tops differ by less than this
+    title_spread: float = 4.0  # em: the widest gap between 序 and 号 (titles are often letter-spaced)
+    title_window: int = 40  # chars: 号 is looked for in this many chars from 序 on, in the page's char order
+    header_height: float = 6.0  # em: a ruled header is less tall than this; its rules are looked for this far above and below 序
+    header_indent: float = 1.0  # em: the header's text and rules start at most this far left of 序
+    header_font: float = 0.25  # em: header chars' font size is within this of 序's
+    unruled_reach: float = 3.5  # em: without rules, the title lines are looked for this far above and below 序
+    title_gap: float = 1.0  # em: a horizontal gap this wide separates two column titles
+    text_pad: float = 0.5  # pt: margin around a band of text so that its own first and last chars fall inside
+    # rows and cells
+    run_on_gap: float = 0.5  # em: text crossing a column boundary with a gap narrower than this makes a merged cell
+    min_row_height: float = 1.0  # pt: a band between two horizontal rules is a row only when taller than this
+    row_gap_factor: float = 1.3  # ×: without rules, a gap over this × the usual leading (+ text_pad) above an anchor ends a row
+    list_title_size: float = 1.2  # ×: chars larger than this × the body's font size are a list title, not table text
+    body_font: float = 0.2  # em: chars above a header within this of the body's font size continue the open table
+    # front matter: a line starts a new paragraph when
+    para_font_change: float = 0.1  # em: its font size differs from the line above by more than this
+    para_indent: float = 0.8  # em: it starts more than this right of the text's left edge
+    para_short_line: float = 1.5  # em: the line above stopped more than this short of the right edge
+    para_gap: float = 1.5  # em: more than this empty space lies above it
+
+
+DEFAULT_SETTINGS = PdfSettings()
 
 
 # --------------------------------------------------------------------------- #
-# small geometry helpers
+# 0. the page as plain data: the only reads from the PDF library
+
+
+@dataclass(frozen=True)
+class PageObjects:
+    """What the stages need of one page, read once from pdfplumber."""
+
+    number: int  # 1-based
+    chars: list[dict]  # pdfplumber char dicts: text, x0, x1, top, bottom, size, upright
+    lines: list[dict]  # stroked line segments: x0, top, x1, bottom
+    rects: list[dict]  # rectangles: x0, top, x1, bottom, width, height, stroke
+    images: int  # how many images (a page of a scan has one and no chars)
+    width: float
+    height: float
+
+
+def read_page(page, number: int, path: Path) -> PageObjects:
+    """Read one pdfplumber page; a failure is the PDF's, named by page.
+
+    pdfminer parses the content stream on the first of these reads and raises
+    many exception types on a damaged one. None of our code runs inside the
+    `try`, so a bug of ours is never reported as bad input.
+    """
+    try:
+        try:
+            return PageObjects(number, page.chars, page.lines, page.rects, len(page.images), page.width, page.height)
+        finally:
+            page.close()  # drop pdfplumber's caches: the data above is ours now
+    except Exception as err:
+        raise _input_error(err, path, f"page {number}") from None
+
+
+# --------------------------------------------------------------------------- #
+# 1. chars and visual lines
 
 
 @dataclass
@@ -79,8 +170,12 @@ class Line:
     def size(self) -> float:
         return statistics.median(c["size"] for c in self.chars)
 
-    def text(self, gap_spaces: bool) -> str:
-        return _line_text(self.chars, gap_spaces)
+
+@dataclass
+class PageText:
+    chars: list[dict]  # upright glyphs; blanks other than " " and page numbers removed
+    gap_spaces: bool  # the page has no space glyphs: a wide gap stands for a space
+    letters: int  # non-blank glyphs, page numbers included (none on every page: no text layer)
 
 
 def _mid_y(c: dict) -> float:
@@ -91,16 +186,40 @@ def _mid_x(c: dict) -> float:
     return (c["x0"] + c["x1"]) / 2
 
 
-def _cluster_lines(chars: Iterable[dict]) -> list[Line]:
+def page_chars(page: PageObjects, s: PdfSettings) -> PageText:
+    """The page's text as glyphs, without page numbers."""
+    chars = [c for c in page.chars if c.get("upright", True) and c["text"]]
+    letters = sum(1 for c in chars if not c["text"].isspace())
+    gap_spaces = not any(c["text"] == " " for c in chars)
+    chars = [c for c in chars if not c["text"].isspace() or c["text"] == " "]
+    return PageText(drop_page_numbers(chars, page.height, gap_spaces, s), gap_spaces, letters)
+
+
+def drop_page_numbers(chars: list[dict], height: float, gap_spaces: bool, s: PdfSettings) -> list[dict]:
+    """Chars without the lines in the top and bottom margins that are page numbers."""
+    top_margin, bottom_margin = height * s.page_margin, height * (1 - s.page_margin)
+    marginal = [c for c in chars if c["bottom"] < top_margin or c["top"] > bottom_margin]
+    if not marginal:
+        return chars
+    drop = set()
+    for ln in visual_lines(marginal, s):
+        in_margin = ln.bottom < top_margin or ln.top > bottom_margin
+        if in_margin and _PAGE_NUMBER.match(line_text(ln.chars, gap_spaces, s)):
+            drop.update(id(c) for c in ln.chars)
+    return [c for c in chars if id(c) not in drop]
+
+
+def visual_lines(chars: Iterable[dict], s: PdfSettings) -> list[Line]:
     """Group characters into visual lines by vertical overlap.
 
     Fonts mixed on one line (serif digits, CJK) have different boxes, so a char
     joins a line when its vertical centre lies inside the line's extent.
     """
+    slack = s.line_slack
     lines: list[Line] = []
     for c in sorted(chars, key=_mid_y):
         m = _mid_y(c)
-        if lines and lines[-1].top - 0.5 <= m <= lines[-1].bottom + 0.5:
+        if lines and lines[-1].top - slack <= m <= lines[-1].bottom + slack:
             ln = lines[-1]
             ln.chars.append(c)
             ln.top, ln.bottom = min(ln.top, c["top"]), max(ln.bottom, c["bottom"])
@@ -111,7 +230,7 @@ def _cluster_lines(chars: Iterable[dict]) -> list[Line]:
     return lines
 
 
-def _line_text(chars: Sequence[dict], gap_spaces: bool) -> str:
+def line_text(chars: Sequence[dict], gap_spaces: bool, s: PdfSettings) -> str:
     """Characters of one line to text, spaces only where the document has them.
 
     Space glyphs are kept. Justification and the automatic CJK/Latin spacing
@@ -119,29 +238,24 @@ def _line_text(chars: Sequence[dict], gap_spaces: bool) -> str:
     the page carries no space glyphs at all (some producers position words
     instead) and the gap clearly exceeds the line's usual spacing.
     """
-    kept = []
+    kept: list[dict] = []
     for c in chars:  # drop overprinted duplicates (fake bold, shadow)
-        if kept and c["text"] == kept[-1]["text"] and abs(c["x0"] - kept[-1]["x0"]) < 0.15 * c["size"] and c["text"] != " ":
+        if kept and c["text"] == kept[-1]["text"] and abs(c["x0"] - kept[-1]["x0"]) < s.overprint * c["size"] and c["text"] != " ":
             continue
         kept.append(c)
+    usual = 0.0  # the line's usual gap; a median needs three glyphs to mean anything
     if gap_spaces and len(kept) > 2:
-        gaps = [b["x0"] - a["x1"] for a, b in zip(kept, kept[1:])]
-        usual = statistics.median(gaps)
+        usual = max(statistics.median(b["x0"] - a["x1"] for a, b in zip(kept, kept[1:])), 0)
     out: list[str] = []
     for i, c in enumerate(kept):
-        if gap_spaces and i and c["x0"] - kept[i - 1]["x1"] - max(usual if len(kept) > 2 else 0, 0) > 0.3 * c["size"]:
+        if gap_spaces and i and c["x0"] - kept[i - 1]["x1"] - usual > s.word_gap * c["size"]:
             out.append(" ")
         out.append(" " if c["text"].isspace() else c["text"])
     return _WS.sub(" ", "".join(out)).strip()
 
 
-def _is_page_number(line: Line, page_height: float, text: str) -> bool:
-    in_margin = line.bottom < page_height * MARGIN or line.top > page_height * (1 - MARGIN)
-    return in_margin and bool(_PAGE_NUMBER.match(text))
-
-
 # --------------------------------------------------------------------------- #
-# rules
+# 2. ruling lines
 
 
 @dataclass
@@ -150,56 +264,62 @@ class Rules:
 
     h: list[tuple[float, float, float]]
     v: list[tuple[float, float, float]]
-
-    @classmethod
-    def of(cls, page) -> "Rules":
-        h, v = [], []
-        for obj in page.lines:
-            _add_segment(h, v, obj["x0"], obj["top"], obj["x1"], obj["bottom"])
-        for r in page.rects:  # borders are often thin filled rectangles
-            if r["width"] < 2.5 or r["height"] < 2.5:
-                _add_segment(h, v, r["x0"], r["top"], r["x1"], r["bottom"])
-            elif r.get("stroke"):
-                for seg in ((r["x0"], r["top"], r["x1"], r["top"]), (r["x0"], r["bottom"], r["x1"], r["bottom"]),
-                            (r["x0"], r["top"], r["x0"], r["bottom"]), (r["x1"], r["top"], r["x1"], r["bottom"])):
-                    _add_segment(h, v, *seg)
-        return cls(h, v)
+    settings: PdfSettings
 
     def h_at(self, left: float, right: float, top: float, bottom: float) -> list[float]:
         """y of rules spanning most of [left, right] between top and bottom, merged."""
+        s = self.settings
         width = right - left
         by_y: dict[float, float] = {}
         for y, x0, x1 in self.h:
-            if top - 1 <= y <= bottom + 1:
+            if top - s.rule_slack <= y <= bottom + s.rule_slack:
                 overlap = min(x1, right) - max(x0, left)
-                if overlap > 0:
-                    key = next((k for k in by_y if abs(k - y) < 2), y)
+                if overlap > 0:  # a rule drawn in pieces adds up
+                    key = next((k for k in by_y if abs(k - y) < s.h_rule_merge), y)
                     by_y[key] = by_y.get(key, 0) + overlap
-        return sorted(y for y, covered in by_y.items() if covered >= 0.5 * width)
+        return sorted(y for y, covered in by_y.items() if covered >= s.rule_cover * width)
 
     def v_covers(self, x: float, top: float, bottom: float) -> bool:
         """Is there a vertical rule at x over most of [top, bottom]?"""
-        covered = sum(max(0.0, min(b, bottom) - max(t, top)) for vx, t, b in self.v if abs(vx - x) < 2.5)
-        return covered >= 0.5 * (bottom - top)
+        s = self.settings
+        covered = sum(max(0.0, min(b, bottom) - max(t, top)) for vx, t, b in self.v if abs(vx - x) < s.v_rule_merge)
+        return covered >= s.rule_cover * (bottom - top)
 
     def v_xs(self, top: float, bottom: float) -> list[float]:
         """x of vertical rules crossing [top, bottom], merged."""
+        s = self.settings
         xs: list[float] = []
-        for x in sorted(vx for vx, t, b in self.v if t <= top + 2 and b >= bottom - 2):
-            if not xs or x - xs[-1] > 2.5:
+        for x in sorted(vx for vx, t, b in self.v if t <= top + s.v_rule_reach and b >= bottom - s.v_rule_reach):
+            if not xs or x - xs[-1] > s.v_rule_merge:
                 xs.append(x)
         return xs
 
 
-def _add_segment(h: list, v: list, x0: float, top: float, x1: float, bottom: float) -> None:
-    if abs(bottom - top) < 2.5 and x1 - x0 > 2:
+def find_rules(page: PageObjects, s: PdfSettings) -> Rules:
+    """The page's horizontal and vertical rules, from strokes and rectangles."""
+    h: list[tuple[float, float, float]] = []
+    v: list[tuple[float, float, float]] = []
+    for obj in page.lines:
+        _add_segment(h, v, obj["x0"], obj["top"], obj["x1"], obj["bottom"], s)
+    for r in page.rects:
+        if r["width"] < s.rule_thickness or r["height"] < s.rule_thickness:  # borders are often thin filled rectangles
+            _add_segment(h, v, r["x0"], r["top"], r["x1"], r["bottom"], s)
+        elif r.get("stroke"):  # a stroked box: its four sides
+            for seg in ((r["x0"], r["top"], r["x1"], r["top"]), (r["x0"], r["bottom"], r["x1"], r["bottom"]),
+                        (r["x0"], r["top"], r["x0"], r["bottom"]), (r["x1"], r["top"], r["x1"], r["bottom"])):
+                _add_segment(h, v, *seg, s)
+    return Rules(h, v, s)
+
+
+def _add_segment(h: list, v: list, x0: float, top: float, x1: float, bottom: float, s: PdfSettings) -> None:
+    if abs(bottom - top) < s.rule_thickness and x1 - x0 > s.rule_min_length:
         h.append(((top + bottom) / 2, x0, x1))
-    elif abs(x1 - x0) < 2.5 and bottom - top > 2:
+    elif abs(x1 - x0) < s.rule_thickness and bottom - top > s.rule_min_length:
         v.append(((x0 + x1) / 2, top, bottom))
 
 
 # --------------------------------------------------------------------------- #
-# the header row
+# 3. columns: the header row
 
 
 @dataclass
@@ -227,97 +347,110 @@ def _squash(s: str) -> str:
     return _WS.sub("", s)
 
 
-def _find_headers(chars: list[dict], rules: Rules, width: float) -> list[Header]:
+def _same_font(d: dict, size: float, s: PdfSettings) -> bool:
+    return abs(d["size"] - size) < s.header_font * size
+
+
+def find_headers(chars: list[dict], rules: Rules, width: float, s: PdfSettings) -> list[Header]:
     """Every header row on the page, top to bottom."""
     headers: list[Header] = []
     for i, c in enumerate(chars):
-        if c["text"] != "序":
+        if c["text"] != "序" or not _hao_follows(c, chars[i + 1 : i + s.title_window], s):
             continue
-        # 号 on the same line, at most a few em to the right (titles are often letter-spaced)
-        if not any(d["text"] == "号" and abs(d["top"] - c["top"]) < 0.3 * c["size"] and 0 <= d["x0"] - c["x1"] < 4 * c["size"]
-                   for d in chars[i + 1 : i + 40]):
-            continue
-        if any(h.top - 1 <= _mid_y(c) <= h.bottom + 1 for h in headers):
-            continue
-        header = _header_at(c, chars, rules, width)
+        if any(h.top - s.rule_slack <= _mid_y(c) <= h.bottom + s.rule_slack for h in headers):
+            continue  # a 序 inside a header already found
+        header = header_at(c, chars, rules, width, s)
         if header is not None:
             headers.append(header)
     return sorted(headers, key=lambda h: h.top)
 
 
-def _header_at(xu: dict, chars: list[dict], rules: Rules, width: float) -> Header | None:
+def _hao_follows(xu: dict, following: list[dict], s: PdfSettings) -> bool:
+    """号 on the same line as 序, a few em at most to its right (titles are often letter-spaced)."""
+    size = xu["size"]
+    return any(d["text"] == "号" and abs(d["top"] - xu["top"]) < s.title_same_line * size
+               and 0 <= d["x0"] - xu["x1"] < s.title_spread * size for d in following)
+
+
+def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSettings) -> Header | None:
+    """The header row whose 序 is `xu`, or None when its first titles are not 序号 | 事项名称."""
     size = xu["size"]
     mid = _mid_y(xu)
+    left = xu["x0"] - s.header_indent * size
+    reach = s.header_height * size
     # the header band: between the rules around 序号, else the lines near it
     # that still spell (part of) a known column title
-    ys = rules.h_at(xu["x0"] - size, width, mid - 6 * size, mid + 6 * size)
+    ys = rules.h_at(left, width, mid - reach, mid + reach)
     above = [y for y in ys if y < xu["top"]]
     below = [y for y in ys if y > xu["bottom"]]
-    ruled_h = bool(above and below and below[0] - above[-1] < 6 * size)
+    ruled_h = bool(above and below and below[0] - above[-1] < reach)
     if ruled_h:
         top, bottom = above[-1], below[0]
-        band = [d for d in chars if top < _mid_y(d) < bottom and d["x0"] >= xu["x0"] - size and abs(d["size"] - size) < 0.25 * size]
+        band = [d for d in chars if top < _mid_y(d) < bottom and d["x0"] >= left and _same_font(d, size, s)]
     else:
-        band = _unruled_band(xu, chars)
-        top = min(d["top"] for d in band) - 0.5
-        bottom = max(d["bottom"] for d in band) + 0.5
-    vxs = [x for x in rules.v_xs(top, bottom) if x > xu["x1"] - 0.5]
-    columns = _title_columns(band, vxs, size)
-    titles = tuple(_squash("".join(ln.text(False) for ln in _cluster_lines(col))) for col in columns)
+        band = _unruled_band(xu, chars, s)
+        top = min(d["top"] for d in band) - s.text_pad
+        bottom = max(d["bottom"] for d in band) + s.text_pad
+    vxs = [x for x in rules.v_xs(top, bottom) if x > xu["x1"] - s.text_pad]
+    columns = title_columns(band, vxs, size, s)
+    titles = tuple(_squash("".join(line_text(ln.chars, False, s) for ln in visual_lines(col, s))) for col in columns)
     if len(titles) < 2 or titles[0] != "序号" or "事项名称" not in titles[1]:
         return None
-    ruled_v = len(vxs) >= len(titles) - 1 and all(
-        any(columns[i][-1]["x1"] - 1 <= x <= columns[i + 1][0]["x0"] + 1 for x in vxs) for i in range(len(columns) - 1)
-    )
+    # between two titles: where a rule between them may stand
+    gutters = [(a[-1]["x1"] - s.rule_slack, b[0]["x0"] + s.rule_slack) for a, b in zip(columns, columns[1:])]
+    ruled_v = len(vxs) >= len(titles) - 1 and all(any(g0 <= x <= g1 for x in vxs) for g0, g1 in gutters)
     if ruled_v:  # the rule between each pair of titles
-        bounds = [next(x for x in vxs if columns[i][-1]["x1"] - 1 <= x <= columns[i + 1][0]["x0"] + 1) for i in range(len(columns) - 1)]
-    else:  # refined against the body text in _fit_bounds
-        bounds = [(columns[i][-1]["x1"] + columns[i + 1][0]["x0"]) / 2 for i in range(len(columns) - 1)]
-    left, right = _table_extent(rules, bottom, vxs, width) if ruled_h else (0.0, width)
-    return Header(top, bottom, Layout(titles, bounds, ruled_v, ruled_h, size, [(col[0]["x0"] + col[-1]["x1"]) / 2 for col in columns]), left, right)
+        bounds = [next(x for x in vxs if g0 <= x <= g1) for g0, g1 in gutters]
+    else:  # refined against the body text by column_bounds
+        bounds = [(a[-1]["x1"] + b[0]["x0"]) / 2 for a, b in zip(columns, columns[1:])]
+    table_left, table_right = _table_extent(rules, bottom, vxs, width, s) if ruled_h else (0.0, width)
+    centres = [(col[0]["x0"] + col[-1]["x1"]) / 2 for col in columns]
+    return Header(top, bottom, Layout(titles, bounds, ruled_v, ruled_h, size, centres), table_left, table_right)
 
 
-def _table_extent(rules: Rules, y: float, vxs: list[float], width: float) -> tuple[float, float]:
+def _table_extent(rules: Rules, y: float, vxs: list[float], width: float, s: PdfSettings) -> tuple[float, float]:
     """The table's width: the rule under the header, widened by vertical rules."""
-    segs = [(x0, x1) for hy, x0, x1 in rules.h if abs(hy - y) < 2]
+    segs = [(x0, x1) for hy, x0, x1 in rules.h if abs(hy - y) < s.h_rule_merge]
     xs = [x for seg in segs for x in seg] + vxs
-    return (min(xs) - 1, max(xs) + 1) if xs else (0.0, width)
+    return (min(xs) - s.rule_slack, max(xs) + s.rule_slack) if xs else (0.0, width)
 
 
-def _unruled_band(xu: dict, chars: list[dict]) -> list[dict]:
+def _unruled_band(xu: dict, chars: list[dict], s: PdfSettings) -> list[dict]:
+    """Without rules: 序's line, grown up and down by lines that are pieces of known titles."""
     size = xu["size"]
     mid = _mid_y(xu)
-    near = [d for d in chars if abs(_mid_y(d) - mid) < 3.5 * size and d["x0"] >= xu["x0"] - size and abs(d["size"] - size) < 0.25 * size]
-    lines = _cluster_lines(near)
-    keep = [ln for ln in lines if ln.top - 0.5 <= mid <= ln.bottom + 0.5]
+    left = xu["x0"] - s.header_indent * size
+    near = [d for d in chars if abs(_mid_y(d) - mid) < s.unruled_reach * size and d["x0"] >= left and _same_font(d, size, s)]
+    lines = visual_lines(near, s)
+    keep = [ln for ln in lines if ln.top - s.line_slack <= mid <= ln.bottom + s.line_slack]
     if not keep:
         return [xu]
     known = [_squash(t) for t in KNOWN_TITLES]
     for direction in (-1, 1):  # grow up and down while pieces fit a known title
         pool = sorted((ln for ln in lines if (ln.top - mid) * direction > 0), key=lambda ln: abs(_mid_y(ln.chars[0]) - mid))
         for ln in pool:
-            pieces = _split_runs(ln.chars, size)
-            if pieces and all(any(_squash(_line_text(p, False)) in k for k in known) for p in pieces):
+            pieces = _split_runs(ln.chars, s.title_gap * size)
+            if pieces and all(any(_squash(line_text(p, False, s)) in k for k in known) for p in pieces):
                 keep.append(ln)
             else:
                 break
     return [c for ln in keep for c in ln.chars]
 
 
-def _split_runs(chars: list[dict], size: float, gap: float = 1.0) -> list[list[dict]]:
-    """Split a sorted line into runs separated by gaps wider than `gap` em."""
+def _split_runs(chars: list[dict], gap: float) -> list[list[dict]]:
+    """Split a sorted line into runs separated by gaps of at least `gap` (pt)."""
     runs: list[list[dict]] = []
     for c in chars:
-        if runs and c["x0"] - runs[-1][-1]["x1"] < gap * size:
+        if runs and c["x0"] - runs[-1][-1]["x1"] < gap:
             runs[-1].append(c)
         else:
             runs.append([c])
     return runs
 
 
-def _title_columns(band: list[dict], vxs: list[float], size: float) -> list[list[dict]]:
+def title_columns(band: list[dict], vxs: list[float], size: float, s: PdfSettings) -> list[list[dict]]:
     """Header characters grouped per column: by vertical rules, else by x overlap."""
-    if len(vxs) >= 1:
+    if vxs:
         cols: dict[int, list[dict]] = {}
         for d in band:
             cols.setdefault(sum(1 for x in vxs if x < _mid_x(d)), []).append(d)
@@ -325,14 +458,14 @@ def _title_columns(band: list[dict], vxs: list[float], size: float) -> list[list
     else:
         groups = []
         for d in sorted(band, key=lambda d: d["x0"]):
-            if groups and d["x0"] - max(g["x1"] for g in groups[-1]) < 1.0 * size:
+            if groups and d["x0"] - max(g["x1"] for g in groups[-1]) < s.title_gap * size:
                 groups[-1].append(d)
             else:
                 groups.append([d])
     return [sorted(g, key=lambda d: d["x0"]) for g in groups if any(not d["text"].isspace() for d in g)]
 
 
-def _fit_bounds(layout: Layout, body: list[dict]) -> list[float]:
+def column_bounds(layout: Layout, body: list[dict]) -> list[float]:
     """Without inner rules, put each boundary in the emptiest gutter between titles.
 
     Column titles are usually centred, so the midpoint between two titles can
@@ -361,55 +494,30 @@ def _fit_bounds(layout: Layout, body: list[dict]) -> list[float]:
 
 
 # --------------------------------------------------------------------------- #
-# rows and cells
+# 4. rows
 
 
-def _column_of(x: float, bounds: list[float]) -> int:
-    return sum(1 for b in bounds if b < x)
-
-
-def _row_cells(chars: list[dict], layout: Layout, bounds: list[float], rules: Rules,
-               top: float, bottom: float, gap_spaces: bool) -> tuple[str, ...]:
-    """Assign one row band's characters to cells, merging spanned columns."""
-    n = len(layout.titles)
-    owner = list(range(n))  # owner[i]: the leftmost column of i's merged cell
-    if layout.ruled_v:
-        for i, b in enumerate(bounds):
-            if not rules.v_covers(b, top + 1, bottom - 1):
-                owner[i + 1] = owner[i]
-    else:
-        for ln in _cluster_lines(chars):  # text running across a boundary
-            for a, c in zip(ln.chars, ln.chars[1:]):
-                ca, cc = _column_of(_mid_x(a), bounds), _column_of(_mid_x(c), bounds)
-                if cc > ca and c["x0"] - a["x1"] < 0.5 * c["size"]:
-                    for j in range(ca + 1, cc + 1):
-                        owner[j] = owner[ca]
-    cells: list[list[dict]] = [[] for _ in range(n)]
-    for c in chars:
-        cells[owner[_column_of(_mid_x(c), bounds)]].append(c)
-    return tuple("\n".join(t for ln in _cluster_lines(cell) if (t := ln.text(gap_spaces))) for cell in cells)
-
-
-def _row_bands(chars: list[dict], rules: Rules, layout: Layout, bounds: list[float],
-               left: float, right: float, top: float, bottom: float) -> list[tuple[float, float]]:
+def row_bands(chars: list[dict], rules: Rules, layout: Layout, bounds: list[float],
+              left: float, right: float, top: float, bottom: float, s: PdfSettings) -> list[tuple[float, float]]:
     """Vertical extents of the body rows between top and bottom."""
     if layout.ruled_h:
         ys = rules.h_at(left, right, top, bottom)
-        edges = [top] + [y for y in ys if top + 1 < y < bottom - 1] + [bottom]
-        return [(a, b) for a, b in zip(edges, edges[1:]) if b - a > 1]
-    return _anchor_bands(chars, bounds, top, bottom)
+        edges = [top] + [y for y in ys if top + s.rule_slack < y < bottom - s.rule_slack] + [bottom]
+        return [(a, b) for a, b in zip(edges, edges[1:]) if b - a > s.min_row_height]
+    return anchor_bands(chars, bounds, top, bottom, s)
 
 
-def _anchor_bands(chars: list[dict], bounds: list[float], top: float, bottom: float) -> list[tuple[float, float]]:
+def anchor_bands(chars: list[dict], bounds: list[float], top: float, bottom: float, s: PdfSettings) -> list[tuple[float, float]]:
     """No rules: each number / category heading in the 序号 column starts a row.
 
     The row boundary is the widest empty horizontal strip between the previous
     anchor and this one when it is wider than the usual leading (cells centred
     vertically), else the anchor line's top (cells aligned to the top).
     """
-    lines = _cluster_lines(chars)
-    first_col = [ln for ln in _cluster_lines(c for c in chars if _column_of(_mid_x(c), bounds) == 0)]
-    anchors = [ln for ln in first_col if _ANCHOR.match(ln.text(False))]
+    pad = s.text_pad
+    lines = visual_lines(chars, s)
+    first_col = visual_lines((c for c in chars if _column_of(_mid_x(c), bounds) == 0), s)
+    anchors = [ln for ln in first_col if _ANCHOR.match(line_text(ln.chars, False, s))]
     if not anchors:
         return [(top, bottom)]
     leadings = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
@@ -417,25 +525,66 @@ def _anchor_bands(chars: list[dict], bounds: list[float], top: float, bottom: fl
     edges = [top]
     prev = top
     for anchor in anchors:
-        cut = anchor.top - 0.5
+        cut = anchor.top - pad
         gaps = [(b.top - a.bottom, (a.bottom + b.top) / 2) for a, b in zip(lines, lines[1:])
-                if a.bottom >= prev and b.top <= anchor.top + 0.5 and b.top > a.bottom]
+                if a.bottom >= prev and b.top <= anchor.top + pad and b.top > a.bottom]
         if gaps:
             width, y = max(gaps)
-            if width > 1.3 * usual + 0.5:
+            if width > s.row_gap_factor * usual + pad:
                 cut = y
-        if cut > edges[-1] + 0.5:
+        if cut > edges[-1] + pad:
             edges.append(cut)
         prev = anchor.bottom
     edges.append(bottom)
-    return [(a, b) for a, b in zip(edges, edges[1:]) if b - a > 0.5]
+    return [(a, b) for a, b in zip(edges, edges[1:]) if b - a > pad]
+
+
+# --------------------------------------------------------------------------- #
+# 5. cells
+
+
+def _column_of(x: float, bounds: list[float]) -> int:
+    return sum(1 for b in bounds if b < x)
+
+
+def row_cells(chars: list[dict], layout: Layout, bounds: list[float], rules: Rules,
+              top: float, bottom: float, gap_spaces: bool, s: PdfSettings) -> tuple[str, ...]:
+    """One row band's characters as cell texts, a merged cell once in its leftmost column."""
+    owner = merged_columns(chars, layout, bounds, rules, top, bottom, s)
+    cells: list[list[dict]] = [[] for _ in layout.titles]
+    for c in chars:
+        cells[owner[_column_of(_mid_x(c), bounds)]].append(c)
+    return tuple(cell_text(cell, gap_spaces, s) for cell in cells)
+
+
+def merged_columns(chars: list[dict], layout: Layout, bounds: list[float], rules: Rules,
+                   top: float, bottom: float, s: PdfSettings) -> list[int]:
+    """owner[i]: the leftmost column of the cell that column i belongs to in this row."""
+    owner = list(range(len(layout.titles)))
+    if layout.ruled_v:  # a missing rule joins two columns
+        for i, b in enumerate(bounds):
+            if not rules.v_covers(b, top + s.rule_slack, bottom - s.rule_slack):
+                owner[i + 1] = owner[i]
+    else:  # text running across a boundary joins them
+        for ln in visual_lines(chars, s):
+            for a, c in zip(ln.chars, ln.chars[1:]):
+                ca, cc = _column_of(_mid_x(a), bounds), _column_of(_mid_x(c), bounds)
+                if cc > ca and c["x0"] - a["x1"] < s.run_on_gap * c["size"]:
+                    for j in range(ca + 1, cc + 1):
+                        owner[j] = owner[ca]
+    return owner
+
+
+def cell_text(chars: list[dict], gap_spaces: bool, s: PdfSettings) -> str:
+    """A cell's visual lines joined with "\\n" (see raw.py)."""
+    return "\n".join(t for ln in visual_lines(chars, s) if (t := line_text(ln.chars, gap_spaces, s)))
 
 
 # --------------------------------------------------------------------------- #
 # front matter
 
 
-def _paragraphs(lines: list[Line], page_width: float, gap_spaces: bool) -> list[str]:
+def paragraphs(lines: list[Line], gap_spaces: bool, s: PdfSettings) -> list[str]:
     """Join wrapped lines into paragraphs ("\\n" between lines, like cells).
 
     A line starts a paragraph when it is indented or centred, changes font
@@ -449,16 +598,16 @@ def _paragraphs(lines: list[Line], page_width: float, gap_spaces: bool) -> list[
     paras: list[list[str]] = []
     prev: Line | None = None
     for ln in lines:
-        text = _LEADER.sub("\t", ln.text(gap_spaces))
+        text = _LEADER.sub("\t", line_text(ln.chars, gap_spaces, s))
         size = ln.size
         new = (
             prev is None
-            or abs(size - prev.size) > 0.1 * size
-            or ln.x0 > left + 0.8 * size
-            or prev.x1 < right - 1.5 * size
+            or abs(size - prev.size) > s.para_font_change * size
+            or ln.x0 > left + s.para_indent * size
+            or prev.x1 < right - s.para_short_line * size
             or "\t" in text
             or "\t" in paras[-1][-1]
-            or ln.top - prev.bottom > 1.5 * size
+            or ln.top - prev.bottom > s.para_gap * size
         )
         if new:
             paras.append([text])
@@ -469,11 +618,13 @@ def _paragraphs(lines: list[Line], page_width: float, gap_spaces: bool) -> list[
 
 
 # --------------------------------------------------------------------------- #
-# the document
+# the document: tables carried across pages
 
 
 @dataclass
 class _Open:
+    """The table the next rows belong to, with the columns last seen."""
+
     table: RawTable
     layout: Layout
     bounds: list[float]
@@ -484,78 +635,70 @@ class _Open:
 @dataclass
 class _Builder:
     path: Path
-    front_pages: list[tuple[list[Line], float, bool]] = field(default_factory=list)
+    settings: PdfSettings
+    front_pages: list[tuple[list[Line], bool]] = field(default_factory=list)
     tables: list[RawTable] = field(default_factory=list)
     open: _Open | None = None
-    text_chars: int = 0
+    letters: int = 0
     images: int = 0
 
-    def add_page(self, page, number: int) -> None:
-        where = f"page {number}"
-        chars = [c for c in page.chars if c.get("upright", True) and c["text"]]
-        self.text_chars += sum(1 for c in chars if not c["text"].isspace())
-        self.images += len(page.images)
-        gap_spaces = not any(c["text"] == " " for c in chars)
-        chars = [c for c in chars if not c["text"].isspace() or c["text"] == " "]
-        chars = self._drop_page_numbers(chars, page.height, gap_spaces)
+    def add_page(self, page: PageObjects) -> None:
+        s = self.settings
+        where = f"page {page.number}"
+        text = page_chars(page, s)
+        self.letters += text.letters
+        self.images += page.images
+        chars = text.chars
         if not chars:
             return
-        rules = Rules.of(page)
-        headers = _find_headers(chars, rules, page.width)
+        rules = find_rules(page, s)
+        headers = find_headers(chars, rules, page.width, s)
         # regions: [page top, header 1), [header 1, header 2), ...
         marks = [h.top for h in headers] + [page.height]
         above = [c for c in chars if _mid_y(c) < marks[0]]
         if above:
-            self._above_first_header(above, rules, page, where, gap_spaces)
+            self._above_first_header(above, rules, where, text.gap_spaces)
         for k, h in enumerate(headers):
             body = [c for c in chars if h.bottom <= _mid_y(c) < marks[k + 1]]
+            # a new table unless the same columns go on with nothing between
             titles_above = k == 0 and self._has_title_above(above, h)
             if self.open is None or h.layout.titles != self.open.layout.titles or titles_above or k > 0:
                 self.open = None
             body = self._strip_titles(body, h.layout.size)
-            bounds = _fit_bounds(h.layout, body)
+            bounds = column_bounds(h.layout, body)
             if self.open is None:
                 self.open = _Open(RawTable(h.layout.titles, [], where), h.layout, bounds, h.left, h.right)
                 self.tables.append(self.open.table)
             else:
                 self.open.layout, self.open.bounds, self.open.left, self.open.right = h.layout, bounds, h.left, h.right
-            self._add_rows(body, rules, h.bottom, marks[k + 1], where, gap_spaces)
-
-    def _drop_page_numbers(self, chars: list[dict], height: float, gap_spaces: bool) -> list[dict]:
-        marginal = [c for c in chars if c["bottom"] < height * MARGIN or c["top"] > height * (1 - MARGIN)]
-        if not marginal:
-            return chars
-        drop = set()
-        for ln in _cluster_lines(marginal):
-            if _is_page_number(ln, height, ln.text(gap_spaces)):
-                drop.update(id(c) for c in ln.chars)
-        return [c for c in chars if id(c) not in drop]
+            self._add_rows(body, rules, h.bottom, marks[k + 1], where, text.gap_spaces)
 
     def _strip_titles(self, chars: list[dict], size: float) -> list[dict]:
         """List titles (larger type) are not table text."""
-        return [c for c in chars if c["size"] <= 1.2 * size]
+        return [c for c in chars if c["size"] <= self.settings.list_title_size * size]
 
     def _has_title_above(self, above: list[dict], h: Header) -> bool:
         if not above:
             return False
-        return any(c["size"] > 1.2 * h.layout.size for c in above) or (
+        return any(c["size"] > self.settings.list_title_size * h.layout.size for c in above) or (
             self.open is not None and not self._looks_like_rows(above, h.layout.size)
         )
 
     def _looks_like_rows(self, chars: list[dict], size: float) -> bool:
-        return any(abs(c["size"] - size) < 0.2 * size for c in chars)
+        return any(abs(c["size"] - size) < self.settings.body_font * size for c in chars)
 
-    def _above_first_header(self, chars: list[dict], rules: Rules, page, where: str, gap_spaces: bool) -> None:
+    def _above_first_header(self, chars: list[dict], rules: Rules, where: str, gap_spaces: bool) -> None:
         if self.open is None and not self.tables:  # still in the front matter
-            self.front_pages.append((_cluster_lines(chars), page.width, gap_spaces))
+            self.front_pages.append((visual_lines(chars, self.settings), gap_spaces))
             return
         if self.open is None:
             return  # text between two tables: the next list's title
         size = self.open.layout.size
         body = self._strip_titles(chars, size)
         if body and self._looks_like_rows(body, size):  # header not repeated: the table goes on
-            self._add_rows(body, rules, min(c["top"] for c in body) - 0.5,
-                           max(c["bottom"] for c in body) + 0.5, where, gap_spaces, page_top=True)
+            pad = self.settings.text_pad
+            self._add_rows(body, rules, min(c["top"] for c in body) - pad,
+                           max(c["bottom"] for c in body) + pad, where, gap_spaces, page_top=True)
         if len(body) < len(chars):  # a title ends the open table
             self.open = None
 
@@ -563,30 +706,33 @@ class _Builder:
                   where: str, gap_spaces: bool, page_top: bool = False) -> None:
         if not chars or self.open is None:
             return
+        s = self.settings
         o = self.open
         if page_top:  # reach up to the first rule over the body, if any
-            ys = rules.h_at(o.left, o.right, 0, top + 1)
+            ys = rules.h_at(o.left, o.right, 0, top + s.rule_slack)
             top = ys[-1] if ys else top
-        for y0, y1 in _row_bands(chars, rules, o.layout, o.bounds, o.left, o.right, top, bottom):
+        for y0, y1 in row_bands(chars, rules, o.layout, o.bounds, o.left, o.right, top, bottom, s):
             # text outside the table's width (e.g. a note in the margin) is not a cell
-            band = [c for c in chars if y0 <= _mid_y(c) < y1 and o.left - 1 <= _mid_x(c) <= o.right + 1]
+            band = [c for c in chars if y0 <= _mid_y(c) < y1 and o.left - s.rule_slack <= _mid_x(c) <= o.right + s.rule_slack]
             if not band:
                 continue
-            cells = _row_cells(band, o.layout, o.bounds, rules, y0, y1, gap_spaces)
+            cells = row_cells(band, o.layout, o.bounds, rules, y0, y1, gap_spaces, s)
             if any(cells):
                 o.table.rows.append(RawRow(cells, where))
 
     def finish(self, pages: int) -> RawDocument:
-        if self.text_chars == 0:
+        if self.letters == 0:
             msg = "no text layer: the PDF looks like a scan, and OCR is not supported" if self.images else "no text layer: the PDF contains no text"
             raise InputError("no_text_layer", msg, file=self.path, where="page 1")
         if not self.tables:
             raise InputError("no_table", "no duty-list table found (no header row starting 序号 | 事项名称)", file=self.path,
                              where=f"pages 1-{pages}" if pages > 1 else "page 1")
-        front: list[str] = []
-        for lines, width, gap_spaces in self.front_pages:
-            front.extend(_paragraphs(lines, width, gap_spaces))
+        front = [p for lines, gap_spaces in self.front_pages for p in paragraphs(lines, gap_spaces, self.settings)]
         return RawDocument(path=self.path, format="pdf", front_matter=front, tables=self.tables, pages=pages)
+
+
+# --------------------------------------------------------------------------- #
+# opening the file; library failures as InputError
 
 
 def _open(path: Path):
@@ -596,6 +742,26 @@ def _open(path: Path):
         return pdfplumber.open(path)
     except Exception as err:  # pdfminer raises many types for broken files
         raise _input_error(err, path) from None
+
+
+def _pages(pdf, path: Path) -> list:
+    try:
+        pages = pdf.pages  # parses the page tree
+    except Exception as err:
+        raise _input_error(err, path) from None
+    if not pages:
+        raise InputError("pdf_no_pages", "PDF has no pages", file=path)
+    return pages
+
+
+def _close(pdf) -> None:
+    """Release the file. pdfplumber's close() walks the page tree again, so a
+    PDF whose page tree is broken fails there too: then close the stream only,
+    and let the error already on its way be the one reported."""
+    try:
+        pdf.close()
+    except Exception:
+        pdf.stream.close()
 
 
 def _ends(path: Path) -> tuple[bytes, bytes]:
@@ -625,28 +791,20 @@ def _input_error(err: Exception, path: Path, where: str | None = None) -> InputE
     return InputError("pdf_page_unreadable", f"cannot read page ({type(cause).__name__}: {cause})".replace("\n", " "), file=path, where=where)
 
 
-def extract(path: Path) -> RawDocument:
-    """Read a duty-list PDF into its raw layout (see module docstring)."""
+def extract(path: Path, settings: PdfSettings = DEFAULT_SETTINGS) -> RawDocument:
+    """Read a duty-list PDF into its raw layout (see module docstring).
+
+    Only the reads from pdfplumber (`_open`, `_pages`, `read_page`) turn
+    exceptions into InputError; anything our own stages raise is a bug and
+    propagates unchanged.
+    """
     path = Path(path)
+    builder = _Builder(path, settings)
     pdf = _open(path)
-    builder = _Builder(path)
-    number = 0
     try:
-        try:
-            pages = pdf.pages
-        except Exception as err:
-            raise _input_error(err, path) from None
-        if not pages:
-            raise InputError("pdf_no_pages", "PDF has no pages", file=path)
+        pages = _pages(pdf, path)
         for number, page in enumerate(pages, start=1):
-            try:
-                builder.add_page(page, number)
-            except InputError:
-                raise
-            except Exception as err:  # a damaged page: name it instead of a traceback
-                raise _input_error(err, path, f"page {number}") from None
-            finally:
-                page.close()
+            builder.add_page(read_page(page, number, path))
         return builder.finish(len(pages))
     finally:
-        pdf.close()
+        _close(pdf)

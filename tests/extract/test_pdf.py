@@ -1,4 +1,4 @@
-"""PDF extractor: the Songzhuang edition, generated layout variants, bad files.
+"""PDF extractor: the Songzhuang edition, generated layout variants, bad files (by error code), bugs.
 
 Expected values come from the published document (page images, the DOCX), not
 from snapshots of the extractor's output. Cells are compared with the DOCX
@@ -8,15 +8,19 @@ change.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import shutil
 import zlib
 from pathlib import Path
 
 import pytest
 
 from helpers import docx_rows
-from pipeline.errors import InputError
-from pipeline.extract.pdf import extract
+from pipeline import cli
+from pipeline.errors import EXIT_INTERNAL, InputError
+from pipeline.extract import pdf as pdf_module
+from pipeline.extract.pdf import DEFAULT_SETTINGS, PdfSettings, extract
 from pipeline.extract.raw import RawDocument
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -209,25 +213,58 @@ def _page_pdf(content: bytes, resources: bytes = b"<< >>", extra: list[bytes] | 
     )
 
 
-def _raises(path: Path, match: str) -> InputError:
+def _raises(path: Path, code: str, match: str) -> InputError:
     with pytest.raises(InputError, match=match) as info:
         extract(path)
     err = info.value
+    assert err.code == code
     assert err.file == path.name
     assert "\n" not in str(err)
     return err
 
 
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
 def test_not_a_pdf(tmp_path):
     path = tmp_path / "notes.pdf"
     path.write_text("这不是 PDF 文件\n", encoding="utf-8")
-    _raises(path, "not a PDF file")
+    _raises(path, "pdf_not_pdf", "not a PDF file")
 
 
 def test_truncated_pdf(tmp_path):
     path = tmp_path / "cut.pdf"
     path.write_bytes(EDITION_PDF.read_bytes()[:3000])
-    _raises(path, "PDF is truncated")
+    _raises(path, "pdf_truncated", "PDF is truncated")
+
+
+def test_corrupt_pdf(tmp_path):
+    # header and end marker present, nothing readable between them
+    path = tmp_path / "garbage.pdf"
+    path.write_bytes(b"%PDF-1.4\nthis is not a PDF body at all\n%%EOF\n")
+    _raises(path, "pdf_corrupt", "not a readable PDF")
+
+
+def test_corrupt_page_tree(tmp_path):
+    # pdfplumber fails on the page list, and again when closing the file:
+    # the first failure is the one reported
+    path = tmp_path / "badbox.pdf"
+    path.write_bytes(_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 (a) 842] /Resources << >> >>",
+    ]))
+    _raises(path, "pdf_corrupt", "Bounding box")
+
+
+def test_unreadable_page_is_named(tmp_path):
+    # a Type0 font whose descendant fonts are not an array: pdfminer fails
+    # while parsing the page's content, which is the PDF's fault
+    path = tmp_path / "badfont.pdf"
+    font = b"<< /Type /Font /Subtype /Type0 /BaseFont /X /DescendantFonts 7 >>"
+    path.write_bytes(_page_pdf(b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [font]))
+    err = _raises(path, "pdf_page_unreadable", "cannot read page")
+    assert err.where == "page 1"
 
 
 def test_encrypted_pdf(tmp_path):
@@ -238,7 +275,7 @@ def test_encrypted_pdf(tmp_path):
     body = _page_pdf(b"BT ET", extra=[encrypt])
     body = body.replace(b"/Root 1 0 R ", b"/Root 1 0 R /Encrypt 5 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>] ")
     path.write_bytes(body)
-    _raises(path, "encrypted")
+    _raises(path, "pdf_encrypted", "encrypted")
 
 
 def test_scan_without_text_layer(tmp_path):
@@ -247,18 +284,56 @@ def test_scan_without_text_layer(tmp_path):
     image = zlib.compress(bytes([128]) * (w * h))
     image_obj = b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(image) + image + b"\nendstream"
     path.write_bytes(_page_pdf(b"q 500 0 0 700 40 60 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>", [image_obj]))
-    err = _raises(path, "OCR is not supported")
+    err = _raises(path, "no_text_layer", "OCR is not supported")
     assert err.where == "page 1"
 
 
 def test_pdf_without_duty_table(tmp_path):
     path = tmp_path / "letter.pdf"
-    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
-    path.write_bytes(_page_pdf(b"BT /F1 12 Tf 72 700 Td (Just a letter, no table) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [font]))
-    _raises(path, "no duty-list table")
+    path.write_bytes(_page_pdf(b"BT /F1 12 Tf 72 700 Td (Just a letter, no table) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [_FONT]))
+    _raises(path, "no_table", "no duty-list table")
 
 
 def test_empty_page_list(tmp_path):
     path = tmp_path / "nopages.pdf"
     path.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]))
-    _raises(path, "no pages|not a readable PDF")
+    _raises(path, "pdf_no_pages", "no pages")
+
+
+# --------------------------------------------------------------------------- #
+# bugs are not bad input
+
+
+def _index_error(*args, **kwargs):
+    raise IndexError("list index out of range (planted)")
+
+
+def test_bug_in_geometry_propagates(monkeypatch):
+    monkeypatch.setattr(pdf_module, "row_bands", _index_error)
+    with pytest.raises(IndexError, match="planted"):
+        extract(VARIANTS / "no_rules.pdf")
+
+
+def test_bug_in_geometry_is_internal_error_on_the_command_line(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(pdf_module, "row_bands", _index_error)
+    path = tmp_path / "variant-2025-07.pdf"
+    shutil.copy(VARIANTS / "no_rules.pdf", path)
+    status = cli.main(["extract", str(path), "--out", str(tmp_path / "out")])
+    assert status == EXIT_INTERNAL == 3
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: internal: IndexError")
+    assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- #
+# settings
+
+
+def test_settings_are_frozen_and_passed_through():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DEFAULT_SETTINGS.line_slack = 1.0  # type: ignore[misc]
+    assert extract(VARIANTS / "no_rules.pdf", DEFAULT_SETTINGS).tables
+    # 号 never "on 序's line": no header row, so no table
+    with pytest.raises(InputError) as info:
+        extract(VARIANTS / "no_rules.pdf", PdfSettings(title_same_line=-1.0))
+    assert info.value.code == "no_table"
