@@ -41,24 +41,12 @@ from typing import Iterable, Sequence
 
 from pipeline.errors import InputError
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
+from pipeline.lists import EXTRA_COLUMN_TITLES, all_titles, kind_of_header, squash_title
 
-# Column titles this template prints (any order, some optional). Only used to
-# tell a wrapped header line ("对应上级" / "部门") from the first body row when
-# the header has no rule below it; unknown titles are still accepted.
-KNOWN_TITLES = (
-    "序号",
-    "事项名称",
-    "对应上级部门",
-    "上级部门职责",
-    "乡镇（街道）配合职责",
-    "乡镇配合职责",
-    "街道配合职责",
-    "配合职责",
-    "承接部门及工作方式",
-    "承接部门",
-    "工作方式",
-    "备注",
-)
+# Every column title the list kinds declare, and the extra columns editions add:
+# only used to tell a wrapped header line ("对应上级" / "部门") from the first body
+# row when the header has no rule below it; unknown titles are still accepted.
+KNOWN_TITLES = tuple(squash_title(t) for t in (*all_titles(), *EXTRA_COLUMN_TITLES))
 
 _PAGE_NUMBER = re.compile(r"^[\s—–\-－―~·]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d+)?[\s—–\-－―~·]*$")
 _LEADER = re.compile(r"(?:\s*[.·…․‥⋯]){4,}\s*")  # table-of-contents dot leaders
@@ -394,7 +382,7 @@ def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSet
     vxs = [x for x in rules.v_xs(top, bottom) if x > xu["x1"] - s.text_pad]
     columns = title_columns(band, vxs, size, s)
     titles = tuple(_squash("".join(line_text(ln.chars, False, s) for ln in visual_lines(col, s))) for col in columns)
-    if len(titles) < 2 or titles[0] != "序号" or "事项名称" not in titles[1]:
+    if len(titles) < 2 or kind_of_header(titles[:2]) is None:  # 序号 | 事项名称 open every list
         return None
     # between two titles: where a rule between them may stand
     gutters = [(a[-1]["x1"] - s.rule_slack, b[0]["x0"] + s.rule_slack) for a, b in zip(columns, columns[1:])]
@@ -425,12 +413,11 @@ def _unruled_band(xu: dict, chars: list[dict], s: PdfSettings) -> list[dict]:
     keep = [ln for ln in lines if ln.top - s.line_slack <= mid <= ln.bottom + s.line_slack]
     if not keep:
         return [xu]
-    known = [_squash(t) for t in KNOWN_TITLES]
     for direction in (-1, 1):  # grow up and down while pieces fit a known title
         pool = sorted((ln for ln in lines if (ln.top - mid) * direction > 0), key=lambda ln: abs(_mid_y(ln.chars[0]) - mid))
         for ln in pool:
             pieces = _split_runs(ln.chars, s.title_gap * size)
-            if pieces and all(any(_squash(line_text(p, False, s)) in k for k in known) for p in pieces):
+            if pieces and all(any(squash_title(line_text(p, False, s)) in k for k in KNOWN_TITLES) for p in pieces):
                 keep.append(ln)
             else:
                 break

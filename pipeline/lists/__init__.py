@@ -13,13 +13,13 @@ from pipeline.lists.kind import SEQ, Column, ItemContext, ItemField, ListKind, T
 
 KINDS: dict[str, ListKind] = {k.key: k for k in (basic.KIND, coordinated.KIND, reclaimed.KIND)}
 
-# squashed title -> role, over every kind's columns (a title means the same in every list)
-_ROLES: dict[str, str] = {squash_title(t): c.role for k in KINDS.values() for c in k.columns for t in c.titles}
-
-
 def column_role(title: str) -> str | None:
-    """What a column holds, from its printed title; None for a column the template does not have."""
-    return _ROLES.get(squash_title(title))
+    """What a column holds, from its printed title; None for a column the template does not have.
+
+    A title means the same in every list, so any kind's spellings count.
+    """
+    wanted = squash_title(title)
+    return next((c.role for k in KINDS.values() for c in k.columns for t in c.titles if squash_title(t) == wanted), None)
 
 
 def kind_of_header(titles: tuple[str, ...] | list[str]) -> ListKind | None:
@@ -27,6 +27,10 @@ def kind_of_header(titles: tuple[str, ...] | list[str]) -> ListKind | None:
     roles = [column_role(t) for t in titles]
     fitting = [k for k in KINDS.values() if k.recognises(roles)]
     return max(fitting, key=lambda k: sum(c.required for c in k.columns), default=None)
+
+
+# columns editions add that the template does not have: recognised as header words, never a known column
+EXTRA_COLUMN_TITLES = ("备注", "法律依据", "责任科室")
 
 
 def seq_titles() -> tuple[str, ...]:
@@ -44,5 +48,5 @@ def by_name(name: str) -> ListKind | None:
     return next((k for k in KINDS.values() if name == k.name or name in k.aliases), None)
 
 
-__all__ = ["KINDS", "Column", "ItemContext", "ItemField", "ListKind", "Table", "all_titles", "by_name",
+__all__ = ["EXTRA_COLUMN_TITLES", "KINDS", "Column", "ItemContext", "ItemField", "ListKind", "Table", "all_titles", "by_name",
            "column_role", "kind_of_header", "seq_titles", "squash_title"]

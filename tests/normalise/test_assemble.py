@@ -1,0 +1,94 @@
+"""Raw rows → headings and items per list: header recognition, continuation rows, repeated headers, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.extract.raw import RawDocument, RawRow, RawTable
+from pipeline.normalise.assemble import HeadingRow, ItemRow, assemble
+
+BASIC = ("序号", "事项名称")
+COORDINATED = ("序号", "事项名称", "对应上级部门", "上级部门职责", "乡镇（街道）配合职责")
+RECLAIMED = ("序号", "事项名称", "承接部门及工作方式")
+
+
+def table(header, *rows, where="page 1"):
+    return RawTable(tuple(header), [RawRow(tuple(r), f"{where} row {n}") for n, r in enumerate(rows, 1)], where)
+
+
+def doc(*tables):
+    return RawDocument(path=Path("t.pdf"), format="pdf", front_matter=[], tables=list(tables))
+
+
+MINIMAL_COORDINATED = table(COORDINATED, ["一、平安法治（1项）"], ["1", "兵役工作", "区人民武装部", "发布公告。", "做好报名。"])
+MINIMAL_RECLAIMED = table(RECLAIMED, ["一、民生服务（1项）"], ["1", "出具证明", "不再开展此项工作。"])
+
+
+def entries(lists, key):
+    out = []
+    for e in lists[key].entries:
+        if isinstance(e, HeadingRow):
+            out.append(("heading", e.heading.category_no, e.heading.category, e.heading.declared_count, e.where))
+        else:
+            out.append(("item", e.seq, e.cells, e.where))
+    return out
+
+
+def test_lists_are_recognised_by_their_column_titles():
+    basic = table(BASIC, ["一、党的建设（1项）"], ["1", "加强党的建设。"])
+    lists = assemble(doc(MINIMAL_RECLAIMED, basic, MINIMAL_COORDINATED))  # any order
+    assert {k: rows.kind.key for k, rows in lists.items()} == {
+        "reclaimed": "reclaimed", "basic": "basic", "coordinated": "coordinated"}
+    assert entries(lists, "basic") == [
+        ("heading", 1, "党的建设", 1, "page 1 row 1"),
+        ("item", 1, {"name": "加强党的建设。"}, "page 1 row 2"),
+    ]
+    assert entries(lists, "coordinated")[1][2] == {
+        "name": "兵役工作", "departments": "区人民武装部", "department_duties": "发布公告。", "township_duties": "做好报名。"}
+
+
+def test_continuation_rows_repeated_headers_and_tables_without_header():
+    basic = table(BASIC, ["一、党的建设（2项）"], ["1", "加强党的"], ["", "建设。"], where="page 1")
+    again = table(("序号", "事项名称"), ["序号", "事项名称"], ["2", "做好党员教育。"], where="page 2")
+    headless = table(("2", "x"), ["", "（续）"], where="page 3")  # same column count, no header: continues
+    lists = assemble(doc(basic, again, headless, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert entries(lists, "basic") == [
+        ("heading", 1, "党的建设", 2, "page 1 row 1"),
+        ("item", 1, {"name": "加强党的\n建设。"}, "page 1 row 2"),
+        ("item", 2, {"name": "做好党员教育。\n（续）"}, "page 2 row 2"),
+    ]
+
+
+def test_heading_in_the_first_cell_alone_and_merged_across_the_row():
+    basic = table(BASIC, ["一、党的建设（1项）", ""], ["1", "加强党的建设。"], ["二、经济发展（1项）"], ["2", "发展经济。"])
+    lists = assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert [e[:3] for e in entries(lists, "basic") if e[0] == "heading"] == [
+        ("heading", 1, "党的建设"), ("heading", 2, "经济发展")]
+
+
+def test_a_column_the_template_lacks_is_not_mixed_into_the_known_ones():
+    basic = table(("序号", "事项名称", "备注"), ["一、党的建设（1项）"], ["1", "加强党的建设。", "新增"])
+    lists = assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert entries(lists, "basic")[1][2] == {"name": "加强党的建设。"}
+
+
+def test_layout_tables_before_the_lists_are_ignored():
+    cover = table(("单位", "日期"), ["某镇", "2026年3月"])
+    basic = table(BASIC, ["一、党的建设（1项）"], ["1", "加强党的建设。"])
+    assert len(assemble(doc(cover, basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))["basic"].entries) == 2
+
+
+def test_an_unexpected_row_names_where_it_is():
+    basic = table(BASIC, ["一、党的建设（1项）"], ["甲", "不是序号"], where="page 4")
+    with pytest.raises(InputError, match="unexpected row: 序号 cell is '甲'") as err:
+        assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert (err.value.code, err.value.where, err.value.list_kind) == ("unexpected_row", "page 4 row 2", "basic")
+
+
+def test_a_missing_list_is_named():
+    with pytest.raises(InputError, match="no 基本履职事项清单 table found") as err:
+        assemble(doc(MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert err.value.code == "list_missing"
