@@ -16,21 +16,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, create_model, model_validator
 
-from pipeline.fields import (  # noqa: F401 - re-exported: the models' building blocks
-    CategoryName,
-    CategoryNo,
-    Clause,
-    ClauseNo,
-    Departments,
-    EditionId,
-    Name,
-    Seq,
-    Strict,
-    Text,
-    Warning_,
-    check_numbering,
-    desc,
-)
+from pipeline.fields import CategoryName, CategoryNo, EditionId, Strict, Text, Warning_, check_numbering, desc
 from pipeline.lists import KINDS
 from pipeline.lists.basic import BasicDuty, BasicDutyRow  # noqa: F401 - re-exported
 from pipeline.lists.coordinated import (  # noqa: F401 - re-exported

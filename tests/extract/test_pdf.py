@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
-import zlib
 from pathlib import Path
 
 import pytest
 
+from builders import HELVETICA, encrypted_pdf, image_only_pdf, one_page_pdf, pdf_bytes
 from helpers import docx_rows
 from pipeline import cli
 from pipeline.errors import EXIT_INTERNAL, InputError
@@ -185,34 +185,6 @@ def test_variant_continuation_rows_have_empty_number():
 # bad input
 
 
-def _pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
-    """A minimal well-formed PDF from numbered object bodies (1 is the catalog)."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer_extra, xref)
-    return bytes(out)
-
-
-def _page_pdf(content: bytes, resources: bytes = b"<< >>", extra: list[bytes] | None = None) -> bytes:
-    stream = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
-    return _pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources " + resources + b" >>",
-            stream,
-        ]
-        + (extra or [])
-    )
-
-
 def _raises(path: Path, code: str, match: str) -> InputError:
     with pytest.raises(InputError, match=match) as info:
         extract(path)
@@ -223,7 +195,6 @@ def _raises(path: Path, code: str, match: str) -> InputError:
     return err
 
 
-_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
 
 def test_not_a_pdf(tmp_path):
@@ -249,7 +220,7 @@ def test_corrupt_page_tree(tmp_path):
     # pdfplumber fails on the page list, and again when closing the file:
     # the first failure is the one reported
     path = tmp_path / "badbox.pdf"
-    path.write_bytes(_pdf([
+    path.write_bytes(pdf_bytes([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 (a) 842] /Resources << >> >>",
@@ -262,7 +233,7 @@ def test_unreadable_page_is_named(tmp_path):
     # while parsing the page's content, which is the PDF's fault
     path = tmp_path / "badfont.pdf"
     font = b"<< /Type /Font /Subtype /Type0 /BaseFont /X /DescendantFonts 7 >>"
-    path.write_bytes(_page_pdf(b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [font]))
+    path.write_bytes(one_page_pdf(b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [font]))
     err = _raises(path, "pdf_page_unreadable", "cannot read page")
     assert err.where == "page 1"
 
@@ -271,32 +242,26 @@ def test_encrypted_pdf(tmp_path):
     # Standard security handler, revision 2 (RC4 40-bit) with a non-empty user
     # password: the O/U entries need not be valid, pdfminer rejects the empty password.
     path = tmp_path / "locked.pdf"
-    encrypt = b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <" + b"00" * 32 + b"> /U <" + b"11" * 32 + b"> >>"
-    body = _page_pdf(b"BT ET", extra=[encrypt])
-    body = body.replace(b"/Root 1 0 R ", b"/Root 1 0 R /Encrypt 5 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>] ")
-    path.write_bytes(body)
+    path.write_bytes(encrypted_pdf())
     _raises(path, "pdf_encrypted", "encrypted")
 
 
 def test_scan_without_text_layer(tmp_path):
     path = tmp_path / "scan.pdf"
-    w = h = 8
-    image = zlib.compress(bytes([128]) * (w * h))
-    image_obj = b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(image) + image + b"\nendstream"
-    path.write_bytes(_page_pdf(b"q 500 0 0 700 40 60 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>", [image_obj]))
+    path.write_bytes(image_only_pdf())
     err = _raises(path, "no_text_layer", "OCR is not supported")
     assert err.where == "page 1"
 
 
 def test_pdf_without_duty_table(tmp_path):
     path = tmp_path / "letter.pdf"
-    path.write_bytes(_page_pdf(b"BT /F1 12 Tf 72 700 Td (Just a letter, no table) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [_FONT]))
+    path.write_bytes(one_page_pdf(b"BT /F1 12 Tf 72 700 Td (Just a letter, no table) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [HELVETICA]))
     _raises(path, "no_table", "no duty-list table")
 
 
 def test_empty_page_list(tmp_path):
     path = tmp_path / "nopages.pdf"
-    path.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]))
+    path.write_bytes(pdf_bytes([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]))
     _raises(path, "pdf_no_pages", "no pages")
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
-from pipeline.normalise.assemble import HeadingRow, ItemRow, assemble
+from pipeline.normalise.assemble import HeadingRow, assemble
 
 BASIC = ("序号", "事项名称")
 COORDINATED = ("序号", "事项名称", "对应上级部门", "上级部门职责", "乡镇（街道）配合职责")
