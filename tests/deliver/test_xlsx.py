@@ -1,4 +1,7 @@
-"""The per-edition Excel workbook."""
+"""The per-edition Excel workbook: sheets, two heading rows, frozen header, filters, values, widths, metadata sheet.
+
+Sheet names and headings are written out below by hand from pipeline/models.py.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,57 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.deliver import columns
 from pipeline.deliver.xlsx import MAX_WIDTH, display_width, write_workbook
-from pipeline.models import TABLES
+from pipeline.errors import InputError
 
 FULL = "testtown-2025-07"
+
+SHEETS = [
+    "edition",
+    "basic_duties",
+    "coordinated_duties",
+    "coordinated_department_duties",
+    "coordinated_township_duties",
+    "reclaimed_duties",
+    "reclaimed_method_clauses",
+    "categories",
+    "departments",
+]
+# sheet -> (row 1: Chinese headings, row 2: column names)
+HEADINGS = {
+    "basic_duties": (
+        ["版本标识", "序号", "类别序号", "类别名称", "事项名称（原文）"],
+        ["edition_id", "seq", "category_no", "category", "text"],
+    ),
+    "coordinated_duties": (
+        ["版本标识", "序号", "类别序号", "类别名称", "事项名称", "上级部门（按原文顺序）", "对应上级部门数", "乡镇配合职责条数"],
+        ["edition_id", "seq", "category_no", "category", "name", "departments", "department_count", "township_clause_count"],
+    ),
+    "coordinated_department_duties": (
+        ["版本标识", "序号", "上级部门", "条款序号", "上级部门职责（一条）", "原文标签"],
+        ["edition_id", "seq", "department", "clause_no", "text", "label"],
+    ),
+    "coordinated_township_duties": (
+        ["版本标识", "序号", "条款序号", "乡镇（街道）配合职责（一条）"],
+        ["edition_id", "seq", "clause_no", "text"],
+    ),
+    "reclaimed_duties": (
+        ["版本标识", "序号", "类别序号", "类别名称", "事项名称", "承接部门", "处置方式", "不再开展的原因", "工作方式"],
+        ["edition_id", "seq", "category_no", "category", "name", "departments", "disposition", "reason", "method"],
+    ),
+    "reclaimed_method_clauses": (
+        ["版本标识", "序号", "条款序号", "工作方式（一条）", "条款开头的承接部门"],
+        ["edition_id", "seq", "clause_no", "text", "department"],
+    ),
+    "categories": (
+        ["版本标识", "清单", "类别序号", "类别名称", "标题声明的事项数", "实际事项数"],
+        ["edition_id", "list", "category_no", "category", "declared_count", "item_count"],
+    ),
+    "departments": (
+        ["版本标识", "部门名称", "涉及的配合履职事项数", "承接的收回事项数"],
+        ["edition_id", "department", "coordinated_items", "reclaimed_items"],
+    ),
+}
 
 
 @pytest.fixture
@@ -29,23 +78,24 @@ def test_written_under_the_edition_id_from_edition_json(edition_dir, tmp_path):
 
 
 def test_sheets_metadata_first_then_one_per_table(workbook):
-    assert workbook.sheetnames == ["edition", *TABLES]
+    assert workbook.sheetnames == SHEETS
     assert all(len(name) <= 31 for name in workbook.sheetnames)
 
 
-def test_headings_chinese_then_column_name_from_the_models(workbook):
-    for table in TABLES:
+def test_headings_chinese_then_column_name(workbook):
+    for table, (chinese, names) in HEADINGS.items():
         ws = workbook[table]
-        cols = columns(table)
-        assert [c.value for c in ws[1]] == [c.zh for c in cols]
-        assert [c.value for c in ws[2]] == [c.name for c in cols]
+        assert [c.value for c in ws[1]] == chinese, table
+        assert [c.value for c in ws[2]] == names, table
         assert ws["A2"].comment is not None and "Edition identifier" in ws["A2"].comment.text
     assert workbook["basic_duties"]["B1"].value == "序号"
     assert workbook["coordinated_duties"]["F1"].value == "上级部门（按原文顺序）"
+    assert workbook["reclaimed_duties"]["G2"].comment is not None
+    assert "transferred: a department does it now" in workbook["reclaimed_duties"]["G2"].comment.text
 
 
 def test_frozen_header_and_autofilter_over_the_data(workbook):
-    for table in TABLES:
+    for table in HEADINGS:
         ws = workbook[table]
         assert ws.freeze_panes == "A3"
         assert ws.auto_filter.ref.startswith("A2:")
@@ -110,18 +160,22 @@ def test_missing_column_is_an_error(edition_dir):
 
     path = edition_dir / "basic_duties.parquet"
     pq.write_table(pq.read_table(path).drop_columns(["category"]), path)
-    with pytest.raises(ValueError, match="missing \\['category'\\]"):
+    with pytest.raises(InputError) as err:
         write_workbook(edition_dir)
+    assert err.value.code == "output_invalid"
+    assert str(err.value) == (
+        "testtown-2025-07: basic_duties.parquet: columns differ from the model's: missing ['category'], unexpected []"
+    )
 
 
 def test_real_edition(real_output):
     """The published 2025-07 edition: one row per item/clause, totals as declared."""
     edition = real_output / "songzhuang-2025-07"
     wb = load_workbook(edition / "songzhuang-2025-07.xlsx")  # written by the build itself
-    assert wb.sheetnames == ["edition", *TABLES]
+    assert wb.sheetnames == SHEETS
     import pyarrow.parquet as pq
 
-    for table in TABLES:
+    for table in HEADINGS:
         assert wb[table].max_row - 2 == pq.read_metadata(edition / f"{table}.parquet").num_rows, table
     assert wb["basic_duties"].max_row - 2 == 119
     assert wb["coordinated_duties"].max_row - 2 == 69

@@ -1,7 +1,9 @@
 """Fixtures for the diff tests (helpers live in diff_helpers.py).
 
 `base` gives each test two starting points: a small hand-copied SAMPLE of
-2025-07 records, and, once the extractor runs, the whole real 2025-07 edition.
+2025-07 records, and the whole real 2025-07 edition extracted from
+raw/songzhuang-2025-07.docx. A broken extractor fails those tests; it never
+turns them into skips.
 """
 
 from __future__ import annotations
@@ -17,18 +19,13 @@ from diff.diff_helpers import RAW_DOCX, SAMPLE, Result, read_records, write_edit
 
 @pytest.fixture(scope="session")
 def real_dir(tmp_path_factory) -> Path:
-    """The real 2025-07 edition output, made by the CLI; skipped until the extractor works."""
-    try:
-        from pipeline.cli import main
-    except ImportError as err:
-        pytest.skip(f"extractor CLI not available yet: {err}")
+    """The real 2025-07 edition output, made by the CLI; any extraction failure fails the tests using it."""
+    from pipeline.cli import main
+
     out = tmp_path_factory.mktemp("real") / "songzhuang-2025-07"
-    try:
-        status = main(["extract", str(RAW_DOCX), "--out", str(out)])
-    except (Exception, SystemExit) as err:  # noqa: BLE001 - any failure means "not ready yet"
-        pytest.skip(f"extractor not ready: {err!r}")
-    if status not in (0, None) or not (out / "edition.json").exists():
-        pytest.skip(f"extractor exited with {status} or wrote no edition")
+    status = main(["--debug", "extract", str(RAW_DOCX), "--out", str(out)])  # --debug: errors propagate
+    assert status == 0, f"pipeline extract {RAW_DOCX.name} exited with {status}"
+    assert (out / "edition.json").is_file(), "pipeline extract wrote no edition.json"
     return out
 
 
