@@ -164,3 +164,8 @@ def test_an_unknown_code_is_a_bug():
 
     with pytest.raises(ValueError, match="unknown input-error code"):
         InputError("no_such_code", "message")
+
+
+def test_readme_lists_every_code():
+    readme = (PIPELINE.parent / "README.md").read_text(encoding="utf-8")
+    assert [code for code in CODES if f"| `{code}` |" not in readme] == []
