@@ -16,7 +16,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, create_model, model_validator
 
-from pipeline.fields import CategoryName, CategoryNo, EditionId, Strict, Text, Warning_, check_numbering, desc
+from pipeline.fields import CategoryName, CategoryNo, Clause, EditionId, Strict, Text, Warning_, check_numbering, desc  # noqa: F401 - Clause re-exported
 from pipeline.lists import KINDS
 from pipeline.lists.basic import BasicDuty, BasicDutyRow  # noqa: F401 - re-exported
 from pipeline.lists.coordinated import (  # noqa: F401 - re-exported
@@ -220,3 +220,11 @@ class EditionInfo(EditionMeta):
     sources: list[Source]
     pipeline_version: str
     warnings: list[Warning_]
+
+    @model_validator(mode="after")
+    def _warnings_name_known_lists(self) -> "EditionInfo":
+        # Warning_ is built before the list kinds exist (pipeline.fields), so its list is checked here
+        unknown = sorted({w.list for w in self.warnings if w.list is not None and w.list not in KINDS})
+        if unknown:
+            raise ValueError(f"warnings name unknown lists: {unknown}")
+        return self
