@@ -23,7 +23,8 @@ _DECLARED_RE = re.compile(
 )
 # province-level, prefecture-level, county-level and township-level units, in that order
 _PLACE_RE = re.compile(
-    r"^(?P<province>.+?(?:省|自治区|特别行政区|北京市|天津市|上海市|重庆市))?"
+    # a direct-administered municipality is the province-level unit itself, with no city below it
+    r"^(?P<province>北京市|天津市|上海市|重庆市|.+?(?:省|自治区|特别行政区))?"
     r"(?P<city>.+?(?:市|自治州|州|盟|地区))?"
     r"(?P<district>.+?(?:区|县|自治县|旗|市))?"
     r"(?P<township>.+?(?:镇|乡|街道办事处|街道|苏木|民族乡))$"

@@ -75,11 +75,6 @@ def test_place_split(place, province, city, district, township):
     assert (fm.province, fm.city, fm.district, fm.township) == (province, city, district, township)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: _PLACE_RE lists 北京市 among province names but requires a character before it, "
-    "so a direct-administered municipality comes out as province None, city 北京市",
-)
 @pytest.mark.parametrize(
     "place, province, district, township",
     [
