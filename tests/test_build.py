@@ -140,3 +140,13 @@ def test_an_edition_extracted_by_hand_into_the_output_is_diffed_too(raw, tmp_pat
     assert _database_rows(out, "SELECT old_edition, new_edition, change FROM v_changes") == [
         ("testtown-2026-03", "by-hand", "modified")
     ]
+
+
+def test_warnings_are_printed_with_their_code(tmp_path, capsys):
+    import builders
+    from pipeline.build import extract_to
+
+    basic = [builders.BASIC[0], ["1", "加强党的建设and落实制度。"], *builders.BASIC[2:]]
+    path = builders.write_docx(tmp_path / "e.docx", tables=[(builders.BASIC_HEADER, basic), *builders.TABLES[1:]])
+    extract_to([path], tmp_path / "out")
+    assert "warning[latin_word]: e: basic 1: Latin word 'and' in text" in capsys.readouterr().err
