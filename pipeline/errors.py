@@ -34,6 +34,7 @@ CODES: dict[str, str] = {
     "no_declared_totals": "the preface (说明) does not declare a list's totals",
     "no_table": "no duty-list table (header row 序号 | 事项名称 …) found",
     "list_missing": "one of the lists has no table",
+    "header_mismatch": "a header row holds columns of a list but lacks others that list requires",
     "unexpected_row": "a table row that is neither item, category heading nor continuation",
     "item_before_category": "an item before any category heading",
     "item_invalid": "an item breaks a rule (clause numbering, empty field, …)",

@@ -112,6 +112,8 @@ CASES = {
     "no_front_matter": _docx(front=[]),
     "no_declared_totals": _docx(front=builders.FRONT[:-1]),
     "list_missing": _docx(tables=[]),
+    "header_mismatch": _docx(tables=[builders.TABLES[0], (["序号", "事项名称", "上级部门职责", "乡镇（街道）配合职责"], [
+        builders.COORDINATED[0], ["1", "兵役工作", "发布征兵公告。", "做好报名工作。"]]), builders.TABLES[2]]),
     "unexpected_row": _basic([*builders.BASIC, ["甲", "不是序号的行。"]]),
     "item_before_category": _basic(builders.BASIC[1:]),
     "item_invalid": _docx(tables=[builders.TABLES[0], (builders.COORDINATED_HEADER, [

@@ -69,6 +69,18 @@ def _add_row(rows: ListRows, row: RawRow, roles: list[str | None]) -> None:
                          list_kind=rows.kind.key)
 
 
+def _check_columns(kind: ListKind, table: RawTable, roles: list[str | None]) -> None:
+    """A header with columns of another list (上级部门职责 in a list without 对应上级部门) fits no list whole:
+    taking it for the smaller list would drop those columns silently."""
+    own = {c.role for c in kind.columns}
+    stray = [title for title, role in zip(table.header, roles) if role and role not in own]
+    if stray:
+        missing = [c.title for k in KINDS.values() if {column_role(t) for t in stray} <= {c.role for c in k.columns}
+                   for c in k.columns if c.required and c.role not in roles]
+        raise InputError("header_mismatch", f"columns {'、'.join(stray)} belong to no list with this header "
+                         f"(missing {'、'.join(dict.fromkeys(missing)) or '?'})", where=table.where, list_kind=kind.key)
+
+
 def assemble(doc: RawDocument) -> dict[str, ListRows]:
     """Each list's headings and items (list key -> rows); every kind must have a table."""
     lists: dict[str, ListRows] = {}
@@ -80,8 +92,9 @@ def assemble(doc: RawDocument) -> dict[str, ListRows]:
                 continue  # not a duty-list table (e.g. a layout table on the cover)
             rows, roles, header_table = current  # a table continued without its header
         else:
-            rows = lists.setdefault(kind.key, ListRows(kind, table.where))
             roles, header_table = [column_role(t) for t in table.header], table
+            _check_columns(kind, table, roles)
+            rows = lists.setdefault(kind.key, ListRows(kind, table.where))
         current = (rows, roles, header_table)
         for row in table.rows:
             if not _is_header(list(row.cells), header_table.header):

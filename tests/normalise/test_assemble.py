@@ -92,3 +92,14 @@ def test_a_missing_list_is_named():
     with pytest.raises(InputError, match="no 基本履职事项清单 table found") as err:
         assemble(doc(MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
     assert err.value.code == "list_missing"
+
+
+def test_a_header_with_columns_of_another_list_is_refused():
+    """序号 | 事项名称 | 上级部门职责 | 乡镇配合职责 without 对应上级部门: not a basic list with two columns dropped."""
+    odd = table(("序号", "事项名称", "上级部门职责", "乡镇配合职责"), ["一、平安法治（1项）"], ["1", "兵役", "发布公告。", "做好报名。"],
+                where="page 9")
+    basic = table(BASIC, ["一、党的建设（1项）"], ["1", "加强党的建设。"])
+    with pytest.raises(InputError, match="columns 上级部门职责、乡镇配合职责 belong to no list with this header "
+                                         r"\(missing 对应上级部门\)") as err:
+        assemble(doc(basic, odd, MINIMAL_RECLAIMED))
+    assert (err.value.code, err.value.where) == ("header_mismatch", "page 9")
