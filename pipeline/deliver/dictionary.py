@@ -33,13 +33,32 @@ def _bilingual(description: str) -> str:
     return f"{en} — {zh}" if zh else en
 
 
+def _source_columns() -> list[str]:
+    """The printed columns each list kind recognises, every spelling (pipeline/lists)."""
+    out = [
+        "## Source columns · 原表列标题",
+        "",
+        "The column titles by which each list's table is recognised in a published edition, first as the "
+        "national template prints them, then the other wordings editions use (compared without whitespace, "
+        "full-width and half-width brackets alike). Declared in `pipeline/lists/`.",
+        "",
+        "| list | column | role | titles accepted |",
+        "| --- | --- | --- | --- |",
+    ]
+    for kind in KINDS.values():
+        for column in kind.columns:
+            others = "、".join(column.titles[1:]) or "—"
+            out.append(f"| `{kind.key}` {kind.name} | {column.title} | `{column.role}` | {_cell(others)} |")
+    return out + [""]
+
+
 def render() -> str:
     out: list[str] = []
     add = out.append
     add("# Data dictionary · 数据字典")
     add("")
     add(
-        "<!-- Generated from pipeline/models.py by `python -m pipeline.deliver.dictionary`. "
+        "<!-- Generated from pipeline/models.py and pipeline/lists/ by `python -m pipeline.deliver.dictionary`. "
         "Do not edit by hand: tests/deliver/test_dictionary.py fails when this file is stale. -->"
     )
     add("")
@@ -71,6 +90,7 @@ def render() -> str:
     add("- **Lists of an edition**: " + ", ".join(f"`{k.key}` {k.title}" for k in KINDS.values()) + ".")
     add("- **Excel headings**: row 1 the Chinese heading (中文列名), row 2 the column name; hover the column name for its English description.")
     add("")
+    out.extend(_source_columns())
     add("## Tables · 数据表")
     add("")
     add("| table | 中文 | rows | primary key |")

@@ -125,8 +125,3 @@ def test_no_module_outside_the_declarations_spells_a_list():
     ]
     assert found == []
 
-
-def test_readme_shows_every_declared_spelling():
-    readme = (PIPELINE.parent / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## The three lists") : readme.index("## Normalisation rules")]
-    assert [t for t in all_titles() if t not in section] == []
