@@ -31,8 +31,6 @@ from pipeline.lists.reclaimed import Disposition, MethodClause, ReclaimedDuty, R
 
 # the list kinds' keys as a type: "basic" | "coordinated" | "reclaimed", read off the declarations
 ListKind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
-LIST_KINDS: tuple[str, ...] = tuple(KINDS)
-LIST_TITLES: dict[str, str] = {k.key: k.title for k in KINDS.values()}
 
 Item = Union[tuple(k.item for k in KINDS.values())]  # type: ignore[valid-type]
 
@@ -107,7 +105,7 @@ class Edition(EditionMeta):
 
     @model_validator(mode="after")
     def _all_lists(self) -> "Edition":
-        missing = [k for k in LIST_KINDS if k not in self.lists]
+        missing = [k for k in KINDS if k not in self.lists]
         if missing:
             raise ValueError(f"missing lists: {missing}")
         return self

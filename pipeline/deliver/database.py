@@ -137,29 +137,26 @@ def _items_per_category() -> str:
 
 
 def _department_load() -> str:
-    """Per department: the items of each list that name it, and the clauses it is given (`Table.department_clauses`).
+    """Per department, list by list: the items naming it, then the clauses it is given there.
 
-    Columns and ranking: the first list's items, then the clauses, then the other lists' items.
+    One CTE and one count column per list that names departments (`<list>_items`)
+    and per table of clauses given to a department (`department_clauses`).
     """
-    counted = [k for k in KINDS.values() if k.department_count]
-    clause_tables = [name for k in KINDS.values() for name, t in k.tables.items() if t.department_clauses]
-    ctes = [
-        f"{k.key} AS (\n    SELECT edition_id, department, count(DISTINCT seq) AS {k.key}_items\n"
-        f"    FROM (SELECT edition_id, unnest(departments) AS department, seq FROM {_q(k.item_table)}) GROUP BY ALL\n)"
-        for k in counted
-    ]
-    ctes.append(
-        "clauses AS (\n    SELECT edition_id, department, count(*) AS department_clauses FROM (\n        "
-        + "\n        UNION ALL\n        ".join(f"SELECT edition_id, department FROM {_q(t)}" for t in clause_tables)
-        + "\n    ) GROUP BY ALL\n)"
-    )
-    names = [k.key for k in counted] + ["clauses"]
-    columns = [f"{k.key}_items" for k in counted[:1]] + ["department_clauses"] + [f"{k.key}_items" for k in counted[1:]]
+    counts: list[tuple[str, str, str]] = []  # (CTE name, column, SELECT)
+    for k in KINDS.values():
+        if k.department_count:
+            counts.append((f"{k.key}_load", f"{k.key}_items", f"SELECT edition_id, department, count(DISTINCT seq) AS {k.key}_items "
+                           f"FROM (SELECT edition_id, unnest(departments) AS department, seq FROM {_q(k.item_table)}) GROUP BY ALL"))
+        for name, table in k.tables.items():
+            if table.department_clauses:
+                counts.append((f"{name}_load", "department_clauses", f"SELECT edition_id, department, count(*) AS department_clauses "
+                               f"FROM {_q(name)} GROUP BY ALL"))
+    columns = [column for _, column, _ in counts]
     return (
-        "\nWITH " + ",\n".join(ctes) + "\n"
+        "\nWITH " + ",\n".join(f"{_q(cte)} AS (\n    {select}\n)" for cte, _, select in counts) + "\n"
         "SELECT edition_id, department,\n       "
         + ",\n       ".join(f"coalesce({c}, 0) AS {c}" for c in columns) + "\n"
-        f"FROM {names[0]}\n" + "".join(f"FULL JOIN {n} USING (edition_id, department)\n" for n in names[1:])
+        f"FROM {_q(counts[0][0])}\n" + "".join(f"FULL JOIN {_q(cte)} USING (edition_id, department)\n" for cte, _, _ in counts[1:])
         + "ORDER BY edition_id, " + ", ".join(f"{c} DESC" for c in columns) + ", department\n"
     )
 
@@ -225,11 +222,7 @@ def populate(con: duckdb.DuckDBPyConnection, output_dir: Path) -> None:
     output_dir = Path(output_dir)
     dirs = edition_dirs(output_dir)
     infos = [read_edition_info(d) for d in dirs]
-    ids = [i.edition_id for i in infos]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise InputError("duplicate_edition", f"edition ids used by more than one directory: {duplicates}", file=output_dir)
-    numbers = edition_numbers(infos)  # per place, by published then edition_id: the order make all diffs in
+    numbers = edition_numbers(infos)  # per place, by published then edition_id (refuses a repeated id)
 
     for name, (description, ddl) in EXTRA_TABLES.items():
         con.execute(ddl)

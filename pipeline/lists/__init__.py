@@ -1,7 +1,8 @@
 """The list kinds of the national template, each declared once (see `kind.py`).
 
     KINDS        key -> ListKind, in published order: basic, coordinated, reclaimed
-    kind_of_header(titles) -> (ListKind, roles) for a table's column titles, or None
+    kind_of_header(titles) -> the ListKind a header row introduces, or None
+    column_role(title)     -> what a printed column holds ("departments", …), or None
 
 Adding a column spelling or a fourth list kind touches only this package.
 """
@@ -13,20 +14,20 @@ from pipeline.lists.kind import SEQ, Column, ItemContext, ItemField, ListKind, T
 
 KINDS: dict[str, ListKind] = {k.key: k for k in (basic.KIND, coordinated.KIND, reclaimed.KIND)}
 
-def column_role(title: str) -> str | None:
-    """What a column holds, from its printed title; None for a column the template does not have.
+# squashed title -> role, over every kind's columns: a title means the same in every list
+_ROLES: dict[str, str] = {squash_title(t): c.role for k in KINDS.values() for c in k.columns for t in c.titles}
 
-    A title means the same in every list, so any kind's spellings count.
-    """
-    wanted = squash_title(title)
-    return next((c.role for k in KINDS.values() for c in k.columns for t in c.titles if squash_title(t) == wanted), None)
+
+def column_role(title: str) -> str | None:
+    """What a column holds, from its printed title; None for a column the template does not have."""
+    return _ROLES.get(squash_title(title))
 
 
 def kind_of_header(titles: tuple[str, ...] | list[str]) -> ListKind | None:
-    """The list a header row introduces: the kind with the most required columns, all present."""
+    """The list a header row introduces: of the kinds whose columns are all present, the one with most."""
     roles = [column_role(t) for t in titles]
     fitting = [k for k in KINDS.values() if k.recognises(roles)]
-    return max(fitting, key=lambda k: sum(c.required for c in k.columns), default=None)
+    return max(fitting, key=lambda k: len(k.columns), default=None)
 
 
 # columns editions add that the template does not have: recognised as header words, never a known column

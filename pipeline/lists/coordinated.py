@@ -21,13 +21,18 @@ from pipeline.fields import (
     Seq,
     Strict,
     Text,
+    Warning_,
     check_numbering,
     desc,
 )
 from pipeline.lists.kind import NAME, SEQ, Column, DepartmentCount, ForeignKey, ItemContext, ItemField, ListKind, Table
-from pipeline.normalise import checks
 from pipeline.normalise.clauses import split_clauses
-from pipeline.normalise.departments import known_names_in, parse_department_duties, split_department_column
+from pipeline.normalise.departments import (
+    DepartmentDutiesParse,
+    known_names_in,
+    parse_department_duties,
+    split_department_column,
+)
 from pipeline.normalise.text import clean, clean_with_breaks, strip_markup
 
 COLUMNS = (
@@ -114,7 +119,7 @@ class CoordinatedTownshipDutyRow(Strict):
 def build(seq: int, cells: dict[str, str], ctx: ItemContext) -> CoordinatedDuty:
     departments = split_department_column(cells.get("departments", ""), ctx.known)
     parse = parse_department_duties(cells.get("department_duties", ""), departments, ctx.known)
-    ctx.warnings.extend(checks.department_warnings(ctx.kind, seq, parse))
+    ctx.warnings.extend(department_warnings(ctx.kind, seq, parse))
     order = list(dict.fromkeys([*departments, *parse.unlisted]))
     duties = []
     for dept in order:
@@ -130,6 +135,26 @@ def build(seq: int, cells: dict[str, str], ctx: ItemContext) -> CoordinatedDuty:
         department_duties=duties,
         township_duties=[Clause(clause_no=n, text=t) for n, t in enumerate(township, 1)],
     )
+
+
+def department_warnings(kind: ListKind, seq: int, parse: DepartmentDutiesParse) -> Iterator[Warning_]:
+    """Rule 5's loose ends: labels and listed departments that do not match up."""
+    listed, duties = kind.column("departments").title, kind.column("department_duties").title
+    for dept in parse.unlisted:
+        yield Warning_(
+            code="department_not_listed", list=kind.key, seq=seq,
+            message=f"{dept} is labelled in {duties} but missing from {listed}",
+        )
+    for dept in parse.without_duties:
+        yield Warning_(
+            code="department_without_duties", list=kind.key, seq=seq,
+            message=f"{dept} is listed in {listed} but has no duties in {duties}",
+        )
+    if parse.unlabelled:
+        yield Warning_(
+            code="unlabelled_duties", list=kind.key, seq=seq,
+            message=f"text in {duties} under no department label; given to every listed department",
+        )
 
 
 def known_names(cells: dict[str, str]) -> set[str]:

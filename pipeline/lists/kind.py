@@ -28,7 +28,6 @@ class Column:
 
     role: str  # the cell's role, the key of the cells dict an item is built from
     titles: tuple[str, ...]  # every spelling editions print; the first is the template's
-    required: bool = True  # the list is recognised only when its header has every required column
 
     @property
     def title(self) -> str:
@@ -128,4 +127,4 @@ class ListKind:
 
     def recognises(self, roles: Iterable[str | None]) -> bool:
         found = set(roles)
-        return all(c.role in found for c in self.columns if c.required)
+        return all(c.role in found for c in self.columns)

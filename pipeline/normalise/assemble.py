@@ -73,12 +73,14 @@ def _check_columns(kind: ListKind, table: RawTable, roles: list[str | None]) -> 
     """A header with columns of another list (上级部门职责 in a list without 对应上级部门) fits no list whole:
     taking it for the smaller list would drop those columns silently."""
     own = {c.role for c in kind.columns}
-    stray = [title for title, role in zip(table.header, roles) if role and role not in own]
-    if stray:
-        missing = [c.title for k in KINDS.values() if {column_role(t) for t in stray} <= {c.role for c in k.columns}
-                   for c in k.columns if c.required and c.role not in roles]
-        raise InputError("header_mismatch", f"columns {'、'.join(stray)} belong to no list with this header "
-                         f"(missing {'、'.join(dict.fromkeys(missing)) or '?'})", where=table.where, list_kind=kind.key)
+    stray = [(title, role) for title, role in zip(table.header, roles) if role and role not in own]
+    if not stray:
+        return
+    # what the lists those columns belong to would also need
+    owners = [k for k in KINDS.values() if {role for _, role in stray} <= {c.role for c in k.columns}]
+    missing = dict.fromkeys(c.title for k in owners for c in k.columns if c.role not in roles)
+    raise InputError("header_mismatch", f"columns {'、'.join(t for t, _ in stray)} belong to no list with this header "
+                     f"(missing {'、'.join(missing) or '?'})", where=table.where, list_kind=kind.key)
 
 
 def assemble(doc: RawDocument) -> dict[str, ListRows]:

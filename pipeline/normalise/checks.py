@@ -1,43 +1,23 @@
-"""Warnings: things that are valid but suspicious, kept in edition.json and printed."""
+"""Warnings on the text of a whole edition: valid but suspicious, kept in edition.json and printed.
+
+Warnings about one list's cells are raised where its items are built (pipeline/lists).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 import regex as re
 
 from pipeline.fields import Warning_
-from pipeline.normalise.departments import DepartmentDutiesParse
-
-if TYPE_CHECKING:  # the models import the list kinds, which import this module
-    from pipeline.lists.kind import ListKind
-    from pipeline.models import Edition
+from pipeline.lists import KINDS
+from pipeline.models import Edition
 
 # a lowercase Latin word between Chinese text: usually a translation slip (`遗体 and 人体器官`);
 # uppercase acronyms such as APP are normal usage
 _LATIN_WORD_RE = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
 _HALFWIDTH_PUNCT_RE = re.compile(r"(?<=\p{Han})[,;:?!](?=\p{Han})")
-
-
-def department_warnings(kind: "ListKind", seq: int, parse: DepartmentDutiesParse) -> Iterator[Warning_]:
-    """Rule 5's loose ends: labels and listed departments that do not match up."""
-    listed, duties = kind.column("departments").title, kind.column("department_duties").title
-    for dept in parse.unlisted:
-        yield Warning_(
-            code="department_not_listed", list=kind.key, seq=seq,
-            message=f"{dept} is labelled in {duties} but missing from {listed}",
-        )
-    for dept in parse.without_duties:
-        yield Warning_(
-            code="department_without_duties", list=kind.key, seq=seq,
-            message=f"{dept} is listed in {listed} but has no duties in {duties}",
-        )
-    if parse.unlabelled:
-        yield Warning_(
-            code="unlabelled_duties", list=kind.key, seq=seq,
-            message=f"text in {duties} under no department label; given to every listed department",
-        )
 
 
 def _field_texts(item, shape: str, name: str) -> Iterator[str]:
@@ -50,10 +30,8 @@ def _field_texts(item, shape: str, name: str) -> Iterator[str]:
         yield from (c.text for duties in value for c in duties.clauses)
 
 
-def _texts(edition: "Edition") -> Iterator[tuple[str, int, str, str]]:
+def _texts(edition: Edition) -> Iterator[tuple[str, int, str, str]]:
     """(list, seq, field, text) for every published text of the edition."""
-    from pipeline.lists import KINDS
-
     for key, duty_list in edition.lists.items():
         fields = [f for f in KINDS[key].fields if f.published]
         for category in duty_list.categories:
@@ -69,7 +47,7 @@ _TEXT_CHECKS = (
 )
 
 
-def text_warnings(edition: "Edition") -> list[Warning_]:
+def text_warnings(edition: Edition) -> list[Warning_]:
     warnings: list[Warning_] = []
     seen: set[tuple[str, str, int, str]] = set()  # one warning per word per item
     for kind, seq, field, text in _texts(edition):
@@ -86,9 +64,7 @@ def text_warnings(edition: "Edition") -> list[Warning_]:
     return warnings
 
 
-def _duplicate_titles(edition: "Edition") -> Iterator[Warning_]:
-    from pipeline.lists import KINDS
-
+def _duplicate_titles(edition: Edition) -> Iterator[Warning_]:
     for key, duty_list in edition.lists.items():
         items = [item for c in duty_list.categories for item in c.items]
         title = KINDS[key].title_field
