@@ -12,6 +12,20 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
 EDITION_ID = "songzhuang-2025-07"
 
+# Expected values written out by hand (never read from the pipeline), shared by the tests:
+# the output tables in output order, and each list's published title.
+TABLE_NAMES = [
+    "basic_duties",
+    "coordinated_duties",
+    "coordinated_department_duties",
+    "coordinated_township_duties",
+    "reclaimed_duties",
+    "reclaimed_method_clauses",
+    "categories",
+    "departments",
+]
+LIST_TITLES = {"basic": "基本履职事项清单", "coordinated": "配合履职事项清单", "reclaimed": "上级部门收回事项清单"}
+
 
 def items_by_seq(edition: Edition, kind: str) -> dict[int, object]:
     return {item.seq: item for c in edition.lists[kind].categories for item in c.items}

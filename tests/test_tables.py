@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from builders import write_text
+from helpers import TABLE_NAMES
 from pipeline.extract import extract
 from pipeline.normalise.edition import build_edition
 from pipeline.tables import flatten
@@ -22,10 +23,7 @@ def pick(rows, *fields):
 
 
 def test_tables_in_output_order(tables):
-    assert list(tables) == [
-        "basic_duties", "coordinated_duties", "coordinated_department_duties", "coordinated_township_duties",
-        "reclaimed_duties", "reclaimed_method_clauses", "categories", "departments",
-    ]  # fmt: skip
+    assert list(tables) == TABLE_NAMES
     assert all(r["edition_id"] == "e" for rows in tables.values() for r in rows)
 
 

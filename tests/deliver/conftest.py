@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import LIST_TITLES
 from pipeline import write
 from pipeline.diff import write as diff_write
 from pipeline.diff.changes import CHANGE_COLUMNS
@@ -78,8 +79,6 @@ METHOD_CLAUSES = [  # seq, clause_no, text, department
     (4, 1, "不再开展", None),
 ]
 
-# the lists' published titles, written out here rather than imported from the pipeline
-LIST_TITLES = {"basic": "基本履职事项清单", "coordinated": "配合履职事项清单", "reclaimed": "上级部门收回事项清单"}
 
 # how many items of each list an edition keeps (it keeps seq 1..n)
 SIZES = {FIRST: (1, 1, 1), MIDDLE: (2, 1, 1), FULL: (3, 2, 4)}

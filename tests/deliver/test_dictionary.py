@@ -6,18 +6,10 @@ pipeline/models.py, not read from the pipeline's own column helpers.
 
 from __future__ import annotations
 
+from helpers import TABLE_NAMES
 from pipeline.deliver.dictionary import DOC, main, render
 
-TABLES = [
-    "basic_duties",
-    "coordinated_duties",
-    "coordinated_department_duties",
-    "coordinated_township_duties",
-    "reclaimed_duties",
-    "reclaimed_method_clauses",
-    "categories",
-    "departments",
-]
+TABLES = TABLE_NAMES
 PRIMARY_KEYS = {
     "basic_duties": "`edition_id`, `seq`",
     "coordinated_duties": "`edition_id`, `seq`",

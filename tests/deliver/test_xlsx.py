@@ -10,22 +10,13 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
+from helpers import TABLE_NAMES
 from pipeline.deliver.xlsx import MAX_WIDTH, display_width, write_workbook
 from pipeline.errors import InputError
 
 FULL = "testtown-2025-07"
 
-SHEETS = [
-    "edition",
-    "basic_duties",
-    "coordinated_duties",
-    "coordinated_department_duties",
-    "coordinated_township_duties",
-    "reclaimed_duties",
-    "reclaimed_method_clauses",
-    "categories",
-    "departments",
-]
+SHEETS = ["edition", *TABLE_NAMES]
 # sheet -> (row 1: Chinese headings, row 2: column names)
 HEADINGS = {
     "basic_duties": (

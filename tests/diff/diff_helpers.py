@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import LIST_TITLES
 from pipeline import write
 from pipeline.models import (
     BasicDuty,
@@ -30,7 +31,6 @@ from pipeline.models import (
     ReclaimedDuty,
 )
 
-LIST_TITLES = {"basic": "基本履职事项清单", "coordinated": "配合履职事项清单", "reclaimed": "上级部门收回事项清单"}
 
 REPO = Path(__file__).resolve().parents[2]
 RAW_DOCX = REPO / "raw" / "songzhuang-2025-07.docx"
