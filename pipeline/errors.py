@@ -20,13 +20,18 @@ CODES: dict[str, str] = {
     "unsupported_format": "the file's suffix is not one of the supported formats",
     "not_text": "a text-form file holds binary data",
     "text_encoding": "a text-form file is neither UTF-8 nor GB18030",
+    "bad_file_name": "a file name that is not valid UTF-8",
+    "too_large": "a file, zip member or PDF stream that is (or inflates to) more than the size limit (--max-inflate-mb)",
     "docx_unreadable": "not a readable DOCX (corrupt, truncated or another format)",
+    "docx_numbering": "a paragraph's Word numbering cannot be resolved (numbering part or definition missing)",
     "pdf_not_pdf": "no %PDF- header: not a PDF",
     "pdf_truncated": "the PDF ends early (no %%EOF)",
     "pdf_corrupt": "the PDF's structure cannot be read",
     "pdf_encrypted": "the PDF needs a password or uses an unsupported encryption",
     "pdf_no_pages": "the PDF has no pages",
     "pdf_page_unreadable": "the PDF library cannot read a page",
+    "pdf_damaged": "the PDF library reports lost data on a page (a damaged stream)",
+    "text_crosses_column": "text on a PDF page runs across a column boundary of its table",
     "no_text_layer": "a PDF with no text (a scan, or empty pages)",
     # the document's structure
     "no_title": "no cover title `…履行职责事项清单`",
@@ -36,6 +41,7 @@ CODES: dict[str, str] = {
     "list_missing": "one of the lists has no table",
     "header_mismatch": "a header row holds columns of a list but lacks others that list requires",
     "unexpected_row": "a table row that is neither item, category heading nor continuation",
+    "too_many_cells": "a table row has more cells than its table has columns",
     "item_before_category": "an item before any category heading",
     "item_invalid": "an item breaks a rule (clause numbering, empty field, …)",
     "category_count": "a category's items differ from its heading's （N项）",
@@ -48,6 +54,10 @@ CODES: dict[str, str] = {
     "output_invalid": "an output file that does not match its model or duties.json",
     "duplicate_edition": "two edition directories with one edition id",
     "different_townships": "a diff of two different townships without --force",
+    "cell_too_long": "a text longer than a spreadsheet cell holds (32,767 characters)",
+    "bad_output_path": "--out names no usable directory (the root, or a path through a file)",
+    "output_exists": "--out names an existing directory that is not an edition output (use --force)",
+    "output_unwritable": "the output cannot be written (read-only, disk full, …): the message names the path",
 }
 
 

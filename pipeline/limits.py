@@ -1,0 +1,40 @@
+"""Size limits that keep memory bounded whatever the input (README: "Damage, crashes and concurrency").
+
+Everything that inflates — a text file read whole, a DOCX zip member, a PDF
+stream — is checked against one limit *before* it is inflated, so that a
+decompression bomb is refused by its declared or measured size instead of
+exhausting the machine. The default is generous (a 50-page edition's largest
+part is 1.3 MB); `--max-inflate-mb` changes it.
+"""
+
+from __future__ import annotations
+
+from pipeline.errors import InputError
+
+MiB = 1 << 20
+DEFAULT_MAX_INFLATE_MB = 64
+
+_max_inflate = DEFAULT_MAX_INFLATE_MB * MiB
+
+
+def max_inflate() -> int:
+    """The limit in bytes for one file, zip member or PDF stream once inflated."""
+    return _max_inflate
+
+
+def set_max_inflate_mb(mb: int) -> None:
+    global _max_inflate
+    if mb <= 0:
+        raise ValueError("the inflate limit must be positive")
+    _max_inflate = mb * MiB
+
+
+def check_size(size: int, what: str, *, where: str | None = None) -> None:
+    """InputError too_large when `what` (e.g. "zip member word/document.xml") is past the limit."""
+    if size > _max_inflate:
+        raise InputError(
+            "too_large",
+            f"{what} inflates to {size / MiB:,.1f} MiB, more than the limit of {_max_inflate // MiB} MiB "
+            "(--max-inflate-mb)",
+            where=where,
+        )
