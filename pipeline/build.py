@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,14 +13,16 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.compare import disagreements
 from pipeline.editions import check_edition_id, consecutive_pairs, edition_id_of, group_files
-from pipeline.errors import InputError
+from pipeline.errors import InputError, output_unwritable
+from pipeline.lock import locked
 from pipeline.extract import extract
 from pipeline.models import Edition, EditionInfo, EditionMeta, ListSummary, Source, Warning_
 from pipeline.normalise.edition import build_edition
-from pipeline.outputs import edition_dirs, read_edition_info
-from pipeline.write import write_edition
+from pipeline.outputs import DIFFS, diff_dirs, edition_dirs, read_edition_info
+from pipeline.write import EDITION_MARKER, check_target, remove_leftovers, write_edition, write_key
 
 BUILD_KEY_FILE = ".build-key"
+CATALOGUE_KEY_FILE = ".catalogue-key"
 
 
 @dataclass
@@ -73,15 +78,17 @@ def print_warnings(edition_id: str, warnings: list[Warning_]) -> None:
         print(f"warning[{w.code}]: {edition_id}: {where}: {w.message}", file=sys.stderr)
 
 
-def extract_to(files: list[Path], out: Path, edition_id: str | None = None) -> Extracted:
+def extract_to(files: list[Path], out: Path, edition_id: str | None = None, *, force: bool = False) -> Extracted:
     """`pipeline extract`: one edition's files into `out`, replaced atomically.
 
     The edition id defaults to the first file's; a given one is checked the same way.
+    `out` is replaced only when it is a previous edition output or empty, or with `force`.
     """
     files = [Path(f) for f in files]
     edition_id = check_edition_id(edition_id) if edition_id is not None else edition_id_of(files[0])
+    check_target(out, EDITION_MARKER, force=force)  # before the work, not after it
     result = extract_edition(files, edition_id)
-    write_edition(result.edition, result.info, out, extras=_edition_extras())
+    write_edition(result.edition, result.info, out, extras=_edition_extras(), force=force)
     print_warnings(result.edition.edition_id, result.info.warnings)
     return result
 
@@ -97,11 +104,34 @@ def _edition_extras() -> tuple:
 
 
 def _code_digest() -> str:
-    """Changing the pipeline's code invalidates every edition's output."""
+    """Changing the pipeline's code, or a library it runs on, invalidates every edition's output."""
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(path.read_bytes())
+    for name, version in dependency_versions().items():
+        digest.update(f"{name}=={version}\n".encode())
     return digest.hexdigest()
+
+
+def dependency_versions(dist: str = "duty-lists") -> dict[str, str]:
+    """Installed version of every library the pipeline runs on, direct or indirect (pdfminer.six under pdfplumber)."""
+    versions: dict[str, str] = {}
+    todo = [dist]
+    while todo:
+        name = todo.pop()
+        for requirement in importlib.metadata.requires(name) or []:
+            dep = re.sub(r"[-_.]+", "-", _REQUIREMENT_NAME.match(requirement)[0]).lower()  # PEP 503 name
+            if "extra ==" in requirement or dep in versions:
+                continue  # optional extras (tests) do not read the files
+            try:
+                versions[dep] = importlib.metadata.version(dep)
+            except importlib.metadata.PackageNotFoundError:
+                continue  # a dependency for another platform or Python
+            todo.append(dep)
+    return dict(sorted(versions.items()))
+
+
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def build_key(files: list[Path], code: str) -> str:
@@ -114,23 +144,64 @@ def build_key(files: list[Path], code: str) -> str:
 def build_all(raw_dir: Path, out_dir: Path) -> list[str]:
     """`make all`: editions, then diffs between consecutive editions, then the cross-edition files.
 
-    Returns the editions extracted; nothing is redone when nothing changed.
+    One build at a time per output directory (pipeline.lock); what a killed
+    build left behind is cleared first. Returns the editions extracted;
+    nothing is redone when nothing changed.
     """
-    code = _code_digest()
-    built = build_editions(raw_dir, out_dir, code)
-    diffed = build_diffs(out_dir, code)
-    if built or diffed or not (Path(out_dir) / "duties.duckdb").is_file():
-        from pipeline.deliver.database import build_database
-        from pipeline.deliver.datapackage import write_datapackage
-
-        build_database(Path(out_dir))
-        write_datapackage(Path(out_dir))
-        print(f"{out_dir}: duties.duckdb, datapackage.json", file=sys.stderr)
+    out_dir = check_target(out_dir, EDITION_MARKER, force=True)  # a usable path; its contents are ours
+    with locked(out_dir):
+        try:
+            for directory in (out_dir, out_dir / DIFFS):
+                remove_leftovers(directory)
+        except OSError as err:
+            raise output_unwritable(err, out_dir) from err
+        code = _code_digest()
+        built = build_editions(raw_dir, out_dir, code)
+        build_diffs(out_dir, code)
+        build_catalogue(out_dir, code)
     return built
 
 
-def _up_to_date(target: Path, key: str) -> bool:
-    key_file = target / BUILD_KEY_FILE
+# ---------------------------------------------------------------- database and data package
+
+
+def catalogue_key(out_dir: Path, code: str) -> str:
+    """A hash of every file of every edition and diff directory present (and the code).
+
+    The database and datapackage.json are rebuilt whenever it changes, so
+    they describe exactly the directories present, however those came to be
+    (a killed build, a failed one, an edition extracted or removed by hand).
+    """
+    digest = hashlib.sha256(code.encode())
+    for directory in [*edition_dirs(out_dir), *diff_dirs(out_dir)]:
+        digest.update(f"{directory.relative_to(out_dir)}\n".encode())
+        for path in sorted(directory.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                digest.update(f"{path.name}:{sha256_of(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def build_catalogue(out_dir: Path, code: str) -> bool:
+    """duties.duckdb and datapackage.json for the directories present; False when already so."""
+    from pipeline.deliver.database import DATABASE, build_database
+    from pipeline.deliver.datapackage import DESCRIPTOR, write_datapackage
+
+    key = catalogue_key(out_dir, code)
+    if _up_to_date(out_dir, key, CATALOGUE_KEY_FILE) and all((out_dir / f).is_file() for f in (DATABASE, DESCRIPTOR)):
+        return False
+    try:
+        (out_dir / CATALOGUE_KEY_FILE).unlink(missing_ok=True)  # stale from here until both files are written
+        build_database(out_dir)
+        write_datapackage(out_dir)
+    except OSError as err:
+        raise output_unwritable(err, out_dir) from err
+    write_key(out_dir / CATALOGUE_KEY_FILE, key)
+    print(f"{out_dir}: {DATABASE}, {DESCRIPTOR}", file=sys.stderr)
+    return True
+
+
+def _up_to_date(target: Path, key: str, name: str = BUILD_KEY_FILE) -> bool:
+    key_file = target / name
     return key_file.is_file() and key_file.read_text().strip() == key
 
 
@@ -158,18 +229,28 @@ def _diff_key(code: str, old: Path, new: Path) -> str | None:
 
 
 def build_diffs(out_dir: Path, code: str) -> list[str]:
-    """Each edition against the previous one of its place, into out_dir/diffs/<old>__<new>/."""
+    """Each edition against the previous one of its place, into out_dir/diffs/<old>__<new>/.
+
+    Diffs of pairs that no longer follow one another (an edition removed or
+    added in between) are removed.
+    """
     from pipeline.diff import run_diff
 
+    pairs = diff_pairs(out_dir)
+    targets = [Path(out_dir) / DIFFS / f"{old.name}__{new.name}" for old, new in pairs]
+    for stale in set(diff_dirs(out_dir)) - set(targets):
+        try:
+            shutil.rmtree(stale)
+        except OSError as err:
+            raise output_unwritable(err, stale) from err
     done = []
-    for old, new in diff_pairs(out_dir):
-        target = Path(out_dir) / "diffs" / f"{old.name}__{new.name}"
+    for (old, new), target in zip(pairs, targets):
         key = _diff_key(code, old, new)
         if key is not None and _up_to_date(target, key):
             continue
         summary = run_diff(old, new, target)
         if key is not None:
-            (target / BUILD_KEY_FILE).write_text(key + "\n")
+            write_key(target / BUILD_KEY_FILE, key)
         print(f"diff {old.name} → {new.name}: {summary.get('total', '')} changes", file=sys.stderr)
         done.append(target.name)
     return done
@@ -187,7 +268,7 @@ def build_editions(raw_dir: Path, out_dir: Path, code: str) -> list[str]:
         result = extract_edition(files, edition_id)
         write_edition(
             result.edition, result.info, target,
-            extras=(*_edition_extras(), lambda d, key=key: (d / BUILD_KEY_FILE).write_text(key + "\n")),
+            extras=(*_edition_extras(), lambda d, key=key: write_key(d / BUILD_KEY_FILE, key)),
         )
         print_warnings(edition_id, result.info.warnings)
         counts = ", ".join(f"{k} {v.extracted_total}" for k, v in result.info.lists.items())

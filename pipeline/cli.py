@@ -6,19 +6,23 @@ Errors are one line on stderr and a non-zero exit; a traceback only with --debug
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
+from pipeline.errors import EXIT_INPUT, EXIT_INTERNAL, InputError, display_path
+from pipeline.limits import DEFAULT_MAX_INFLATE_MB, set_max_inflate_mb
+
+EXIT_USAGE = 2  # argparse's own status for a bad command line
 
 
 def _extract(args: argparse.Namespace) -> None:
     from pipeline.build import extract_to
 
-    result = extract_to(args.files, args.out, args.edition_id)
+    result = extract_to(args.files, args.out, args.edition_id, force=args.force)
     counts = ", ".join(f"{k} {v.extracted_total}" for k, v in result.info.lists.items())
-    print(f"{result.edition.edition_id}: {counts} → {args.out}")
+    print(f"{result.edition.edition_id}: {counts} → {display_path(args.out)}")
 
 
 def _validate(args: argparse.Namespace) -> None:
@@ -45,12 +49,17 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     top.add_argument("--version", action="version", version=__version__)
     top.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    top.add_argument("--max-inflate-mb", type=int, default=DEFAULT_MAX_INFLATE_MB, metavar="MB",
+                     help="refuse a file, zip member or PDF stream larger than this once inflated "
+                          f"(default {DEFAULT_MAX_INFLATE_MB})")
     sub = top.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="extract one edition (one or more formats of it) into a directory")
     p.add_argument("files", nargs="+", type=Path, help="published files of ONE edition (.pdf, .docx, .txt)")
-    p.add_argument("--out", required=True, type=Path, help="output directory (replaced atomically)")
+    p.add_argument("--out", required=True, type=Path,
+                   help="output directory, replaced atomically if it is a previous edition output or empty")
     p.add_argument("--edition-id", help="defaults to the first file's stem")
+    p.add_argument("--force", action="store_true", help="replace --out even if it is not an edition output")
     p.set_defaults(run=_extract)
 
     p = sub.add_parser("validate", help="re-check a written edition directory")
@@ -71,8 +80,23 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def quiet_libraries() -> None:
+    """Library log records and Python warnings never reach stderr: errors are ours, one line each.
+
+    Extractors turn the records that matter (lost data) into errors themselves.
+    """
+    logging.getLogger().addHandler(logging.NullHandler())  # no "last resort" printing to stderr
+    logging.captureWarnings(True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    sys.stderr.reconfigure(errors="backslashreplace")  # a file name that is not UTF-8 still prints
+    quiet_libraries()
+    if args.max_inflate_mb <= 0:
+        print("error: --max-inflate-mb must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    set_max_inflate_mb(args.max_inflate_mb)
     try:
         args.run(args)
     except InputError as err:

@@ -23,8 +23,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, display_path
 from pipeline.extract import FORMATS
+
+# a diff directory is named `<old>__<new>`, and file names end at 255 bytes
+MAX_ID_BYTES = 100
 
 Place = tuple[str | None, str | None, str | None, str]
 
@@ -57,14 +60,28 @@ def check_edition_id(edition_id: str, *, file: Path | str | None = None) -> str:
         problem = "contains a path separator"
     elif edition_id.startswith("."):
         problem = "starts with '.' (a hidden name)"
+    elif not _is_utf8(edition_id):
+        problem = "is not valid UTF-8"
+    elif any(ord(ch) < 32 for ch in edition_id):
+        problem = "contains a control character"
+    elif len(edition_id.encode("utf-8")) > MAX_ID_BYTES:
+        problem = f"is longer than {MAX_ID_BYTES} bytes"
     if problem:
         raise InputError(
             "bad_edition_id",
-            f"edition id {edition_id!r} {problem}: it names the output directory, so it must be a plain name "
+            f"edition id {display_path(edition_id)!r} {problem}: it names the output directory, so it must be a plain name "
             "like songzhuang-2025-07",
             file=file,
         )
     return edition_id
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a file name's undecodable bytes (surrogate escapes)
+        return False
+    return True
 
 
 def edition_id_of(path: Path | str) -> str:

@@ -7,6 +7,7 @@ without parsing the message. Anything else raised is a bug (exit status 3).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 EXIT_INPUT = 2  # bad input: the message says which file and where
@@ -17,6 +18,7 @@ CODES: dict[str, str] = {
     # the file itself
     "file_missing": "the file does not exist",
     "file_empty": "the file is empty",
+    "file_unreadable": "the file cannot be read (permissions, an I/O error)",
     "unsupported_format": "the file's suffix is not one of the supported formats",
     "not_text": "a text-form file holds binary data",
     "text_encoding": "a text-form file is neither UTF-8 nor GB18030",
@@ -80,7 +82,7 @@ class InputError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-        self.file = Path(file).name if file is not None else None
+        self.file = display_path(Path(file).name) if file is not None else None
         self.where = where
         self.list_kind = list_kind
         self.category = category
@@ -89,7 +91,7 @@ class InputError(Exception):
     def located(self, *, file: Path | str | None = None, **context: object) -> "InputError":
         """Fill in location fields that the raiser could not know; keeps what it knew."""
         if self.file is None and file is not None:
-            self.file = Path(file).name
+            self.file = display_path(Path(file).name)
         for key, value in context.items():
             if getattr(self, key, None) is None:
                 setattr(self, key, value)
@@ -105,6 +107,18 @@ class InputError(Exception):
         ]
         prefix = ", ".join(p for p in parts if p)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+def output_unwritable(err: OSError, path: Path | str) -> InputError:
+    """An OSError while writing output (read-only, disk full, a file in the way) as a clean error naming the path."""
+    where = err.filename if err.filename is not None else path
+    reason = err.strerror or type(err).__name__
+    return InputError("output_unwritable", f"cannot write {display_path(where)}: {reason}")
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text that can always be printed: bytes that are not UTF-8 shown as \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def first_validation_error(err) -> str:

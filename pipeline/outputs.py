@@ -17,6 +17,8 @@ from pipeline.models import EditionInfo
 
 Model = TypeVar("Model", bound=BaseModel)
 
+DIFFS = "diffs"
+
 
 def load_json_model(path: Path, model: type[Model]) -> Model:
     """A JSON file we wrote, validated again; InputError names the file and what is wrong."""
@@ -35,14 +37,21 @@ def read_edition_info(edition_dir: Path) -> EditionInfo:
     return load_json_model(Path(edition_dir) / "edition.json", EditionInfo)
 
 
+def _visible(path: Path) -> bool:
+    """Hidden entries are a writer's temporaries (pipeline.write), never outputs."""
+    return not path.name.startswith(".")
+
+
 def edition_dirs(output_dir: Path) -> list[Path]:
     """Edition directories of an output directory (those holding an edition.json), sorted by name."""
-    return sorted(p.parent for p in Path(output_dir).glob("*/edition.json") if p.parent.name != "diffs")
+    return sorted(
+        p.parent for p in Path(output_dir).glob("*/edition.json") if p.parent.name != DIFFS and _visible(p.parent)
+    )
 
 
 def diff_dirs(output_dir: Path) -> list[Path]:
     """Diff directories (`diffs/<old>__<new>/` holding a changes.parquet), sorted by name."""
-    return sorted(p.parent for p in (Path(output_dir) / "diffs").glob("*/changes.parquet"))
+    return sorted(p.parent for p in (Path(output_dir) / DIFFS).glob("*/changes.parquet") if _visible(p.parent))
 
 
 def diff_editions(diff_dir: Path) -> tuple[str, str]:

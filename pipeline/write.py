@@ -6,6 +6,7 @@ A run that fails leaves the previous output untouched and no partial directory.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.columns import columns
+from pipeline.errors import InputError, display_path, output_unwritable
+from pipeline.lock import locked
 from pipeline.models import TABLES, Edition, EditionInfo, Strict
 from pipeline.tables import flatten
 
@@ -56,37 +59,114 @@ def write_json(path: Path, model: Strict) -> None:
     path.write_text(model.model_dump_json(indent=2) + "\n", encoding="utf-8")
 
 
+def write_key(path: Path, key: str) -> None:
+    """A build key file (what an output was made from); an OSError is a clean error."""
+    try:
+        path.write_text(key + "\n")
+    except OSError as err:
+        raise output_unwritable(err, path) from err
+
+
+# what a directory must hold to be replaced without --force: it is one of our outputs
+EDITION_MARKER = "edition.json"
+
+
+def check_target(target: Path, marker: str, *, force: bool = False) -> Path:
+    """`target` as an absolute path we may replace; InputError when it is unusable or someone else's.
+
+    An existing directory is replaced only when it is empty, holds `marker`
+    (one of our outputs) or `force` is given, so that `--out` pointed at the
+    wrong place never deletes anything.
+    """
+    target = Path(os.path.abspath(target))  # `--out .` has a name once made absolute
+    if target.parent == target:
+        raise InputError("bad_output_path", f"cannot replace {display_path(target)}: the root directory")
+    if target.exists() and not target.is_dir():
+        raise InputError("bad_output_path", f"{display_path(target)} exists and is not a directory")
+    if target.is_dir() and not force and not (target / marker).is_file() and any(target.iterdir()):
+        raise InputError(
+            "output_exists",
+            f"{display_path(target)} is not empty and holds no {marker}: not an output of ours, "
+            "so it is not replaced (use --force to replace it)",
+        )
+    return target
+
+
 @contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
+def atomic_directory(target: Path, marker: str = EDITION_MARKER, *, force: bool = False) -> Iterator[Path]:
     """Yield a fresh temporary sibling of `target`; on success it replaces `target` whole.
 
-    On failure the temporary directory goes and `target` is left as it was.
+    On failure (or a crash: see `remove_leftovers`) the temporary directory
+    goes and `target` is left as it was. Writers of one parent directory take
+    turns (pipeline.lock). An OSError (read-only, disk full) is a clean error.
     """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    target = check_target(target, marker, force=force)
     try:
-        yield tmp
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private
-        old = target.with_name(f".{target.name}.{os.getpid()}.old")
-        if target.exists():
-            target.rename(old)
-        try:
-            tmp.rename(target)
-        except OSError:
-            if old.exists():
-                old.rename(target)  # put the previous output back
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        with locked(target.parent):
+            remove_leftovers(target.parent, target.name)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=target.parent))
+            try:
+                yield tmp
+                os.chmod(tmp, 0o755)  # mkdtemp makes it private
+                _swap_in(tmp, target)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as err:
+        raise output_unwritable(err, target) from err
+
+
+def _swap_in(tmp: Path, target: Path) -> None:
+    """Rename `tmp` to `target`; the previous `target` is kept as `.name.pid.old` until then."""
+    old = target.with_name(f".{target.name}.{os.getpid()}{OLD_SUFFIX}")
+    if target.exists():
+        target.rename(old)
+    try:
+        tmp.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)  # put the previous output back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# Temporary entries a writer leaves only when killed mid-write: `.name.XXXX.tmp`
+# (being filled), `.name.PID.old` (the previous output during the swap),
+# `.file.PID.part` (a database or descriptor being written).
+TMP_SUFFIX = ".tmp"
+OLD_SUFFIX = ".old"
+PART_SUFFIX = ".part"
+_LEFTOVER = re.compile(r"^\.(?P<name>.+?)\.(?:[^.]+\.tmp|\d+\.old|\d+\.part(?:\.wal)?)$")
+
+
+def remove_leftovers(directory: Path, name: str | None = None) -> list[str]:
+    """Clear what a killed writer left in `directory` (only entries of `name` when given).
+
+    A `.old` whose output is missing was killed between the two renames of
+    the swap: it is the last complete output, so it is put back. Callers
+    hold the directory's lock, so no live writer owns these entries.
+    """
+    removed = []
+    for entry in sorted(Path(directory).iterdir()) if Path(directory).is_dir() else []:
+        match = _LEFTOVER.match(entry.name)
+        if not match or (name is not None and match["name"] != name):
+            continue
+        original = entry.with_name(match["name"])
+        if entry.name.endswith(OLD_SUFFIX) and not original.exists():
+            entry.rename(original)
+        elif entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+        removed.append(entry.name)
+    return removed
 
 
 def write_edition(
-    edition: Edition, info: EditionInfo, target: Path, extras: tuple[Callable[[Path], object], ...] = ()
+    edition: Edition, info: EditionInfo, target: Path, extras: tuple[Callable[[Path], object], ...] = (),
+    *, force: bool = False,
 ) -> Path:
     """All tables and JSON of one edition into `target`; `extras` add files before the move."""
-    with atomic_directory(target) as tmp:
+    with atomic_directory(target, force=force) as tmp:
         for name, rows in flatten(edition).items():
             write_table(tmp, name, TABLES[name], rows)
         write_json(tmp / "duties.json", edition)

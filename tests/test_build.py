@@ -150,3 +150,138 @@ def test_warnings_are_printed_with_their_code(tmp_path, capsys):
     path = builders.write_docx(tmp_path / "e.docx", tables=[(builders.BASIC_HEADER, basic), *builders.TABLES[1:]])
     extract_to([path], tmp_path / "out")
     assert "warning[latin_word]: e: basic 1: Latin word 'and' in text" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- one consistent output/
+
+
+def _catalogued(out) -> tuple[set[str], set[str]]:
+    """Edition ids the database lists, and those datapackage.json describes."""
+    import json
+
+    in_database = {row[0] for row in _database_rows(out, "SELECT edition_id FROM editions")}
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    in_package = {r["path"].split("/")[0] for r in descriptor["resources"] if not r["path"].startswith("diffs/")}
+    assert all((out / r["path"]).is_file() for r in descriptor["resources"])
+    return in_database, in_package
+
+
+def assert_consistent(out) -> None:
+    """The database and the data package describe exactly the edition directories present, and no temporaries."""
+    present = {d.name for d in out.iterdir() if (d / "edition.json").is_file() and not d.name.startswith(".")}
+    assert _catalogued(out) == (present, present)
+    hidden = sorted(p.relative_to(out).as_posix() for p in out.rglob(".*"))
+    assert all(name.endswith((".build-key", ".catalogue-key")) for name in hidden), hidden
+
+
+def test_database_follows_the_directories_present_not_what_the_run_did(raw, tmp_path):
+    import shutil
+
+    out = tmp_path / "output"
+    write_text(raw / "testtown-2026-09.txt", tables=_reworded_basic_2())
+    build.build_all(raw, out)
+    assert_consistent(out)
+    shutil.rmtree(out / "testtown-2026-09")  # removed by hand: the next run rebuilds it ...
+    (raw / "testtown-2026-09.txt").unlink()  # ... unless its raw file went too
+    assert build.build_all(raw, out) == []
+    assert_consistent(out)
+    assert list((out / "diffs").iterdir()) == []  # its diff went with it
+
+
+def test_a_failed_run_leaves_the_next_run_to_rebuild_the_database(raw, tmp_path):
+    out = tmp_path / "output"
+    build.build_all(raw, out)
+    write_text(raw / "zz-2026-09.txt", tables=_reworded_basic_2())
+    write_text(raw / "zzz-2026-10.txt", tables=[(builders.BASIC_HEADER, builders.BASIC[:2]), *builders.TABLES[1:]])
+    with pytest.raises(InputError):
+        build.build_all(raw, out)  # zz is written, zzz fails
+    (raw / "zzz-2026-10.txt").unlink()
+    assert build.build_all(raw, out) == []  # nothing to extract, yet ...
+    assert_consistent(out)  # ... the database now holds zz
+
+
+def test_leftovers_of_a_killed_build_are_cleared_not_taken_for_editions(raw, tmp_path):
+    out = tmp_path / "output"
+    build.build_all(raw, out)
+    import shutil
+
+    shutil.copytree(out / "testtown-2026-03", out / ".testtown-2026-03.x1y2.tmp")  # killed mid-write
+    (out / ".duties.duckdb.99.part").write_text("half a database")
+    assert build.build_all(raw, out) == []
+    assert_consistent(out)
+
+
+def test_a_new_version_of_a_reading_library_re_extracts(raw, tmp_path, monkeypatch):
+    out = tmp_path / "output"
+    build.build_all(raw, out)
+    assert {"pdfplumber", "pdfminer-six", "python-docx", "lxml"} <= set(build.dependency_versions())  # and what they use
+    versions = build.dependency_versions()
+    monkeypatch.setattr(build, "dependency_versions", lambda: {**versions, "python-docx": "99.0"})
+    assert build.build_all(raw, out) == ["testtown-2026-03"]
+
+
+BUILD = ["-m", "pipeline", "build"]
+
+
+def _start_build(raw, out):
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    return subprocess.Popen([sys.executable, *BUILD, str(raw), "--out", str(out)], cwd=ROOT,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+
+
+def _kill_after(raw, out, line_starts: str | None, delay: float) -> None:
+    """Start a build, kill -9 it `delay` s after its first stderr line starting with `line_starts`."""
+    import time
+
+    proc = _start_build(raw, out)
+    if line_starts is not None:
+        for line in proc.stderr:
+            if line.startswith(line_starts):
+                break
+    time.sleep(delay)
+    proc.kill()
+    proc.wait()
+    proc.stderr.close()
+
+
+@pytest.mark.parametrize("moment", [
+    (None, 0.8),  # while importing or extracting the first edition
+    ("a-2026-03:", 0.0),  # between editions
+    ("b-2026-09:", 0.05),  # while extracting c
+    ("diff ", 0.1),  # while diffing or writing the database or the package
+])  # fmt: skip
+def test_after_kill_9_the_next_build_restores_a_consistent_output(tmp_path, moment):
+    raw, out = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    write_text(raw / "a-2026-03.txt")
+    write_text(raw / "b-2026-09.txt", tables=_reworded_basic_2())
+    assert main(["build", str(raw), "--out", str(out)]) == 0
+    rows = [*builders.BASIC[:2], ["2", "做好党员教育管理服务工作。"], *builders.BASIC[3:]]
+    write_text(raw / "b-2026-09.txt", tables=[(builders.BASIC_HEADER, rows), *builders.TABLES[1:]])  # b changed
+    write_text(raw / "c-2026-12.txt", tables=_reworded_basic_2())  # and c is new
+    _kill_after(raw, out, *moment)
+    assert main(["build", str(raw), "--out", str(out)]) == 0
+    assert_consistent(out)
+    assert _database_rows(out, "SELECT edition_id, text FROM basic_duties WHERE seq = 2 ORDER BY 1") == [
+        ("a-2026-03", "做好党员教育。"), ("b-2026-09", "做好党员教育管理服务工作。"), ("c-2026-12", "做好党员教育管理工作。")
+    ]  # fmt: skip
+    assert _database_rows(out, "SELECT old_edition, new_edition, change, new_seq FROM v_changes ORDER BY 1") == [
+        ("a-2026-03", "b-2026-09", "modified", 2), ("b-2026-09", "c-2026-12", "modified", 2)
+    ]  # fmt: skip
+
+
+def test_two_builds_at_once_take_turns(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    write_text(raw / "a-2026-03.txt")
+    write_text(raw / "b-2026-09.txt", tables=_reworded_basic_2())
+    first, second = _start_build(raw, out), _start_build(raw, out)
+    errors = [p.communicate()[1] for p in (first, second)]
+    assert (first.returncode, second.returncode) == (0, 0), errors
+    assert any("waiting for it to finish" in e for e in errors)
+    assert sum("a-2026-03: basic" in e for e in errors) == 1  # extracted once; the other found it up to date
+    assert_consistent(out)

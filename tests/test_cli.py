@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -28,13 +29,75 @@ def test_extract_writes_every_table_and_validates(tmp_path):
     assert main(["validate", str(out)]) == 0
 
 
-def test_extract_replaces_an_existing_directory(tmp_path):
+def test_extract_replaces_a_previous_edition_output(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
+    assert main(["extract", str(write_docx(tmp_path / "e.docx")), "--out", str(out)]) == 0
     (out / "stale.csv").write_text("old")
     assert main(["extract", str(write_docx(tmp_path / "e.docx")), "--out", str(out)]) == 0
     assert not (out / "stale.csv").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left behind
+
+
+def test_extract_refuses_to_replace_a_directory_that_is_not_an_edition_output(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "thesis.docx").write_text("someone's work")
+    assert main(["extract", str(write_docx(tmp_path / "e.docx")), "--out", str(out)]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith("error[output_exists]: ") and "--force" in err and err.count("\n") == 1
+    assert (out / "thesis.docx").read_text() == "someone's work"
+    assert main(["extract", str(write_docx(tmp_path / "e.docx")), "--out", str(out), "--force"]) == 0
+    assert not (out / "thesis.docx").exists() and (out / "edition.json").is_file()
+
+
+def test_extract_into_an_empty_directory(tmp_path):
+    (tmp_path / "out").mkdir()
+    assert main(["extract", str(write_docx(tmp_path / "e.docx")), "--out", str(tmp_path / "out")]) == 0
+
+
+def test_out_dot_is_the_current_directory_by_its_name(tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    docx = write_docx(tmp_path / "e.docx")
+    monkeypatch.chdir(work)
+    assert main(["extract", str(docx), "--out", "."]) == 0  # empty: replaced by the edition
+    assert (tmp_path / "work" / "edition.json").is_file()
+
+
+@pytest.mark.parametrize("out, code", [("/", "bad_output_path"), ("file.txt", "bad_output_path"),
+                                       ("file.txt/sub", "output_unwritable")])
+def test_an_unusable_out_path_is_one_clean_line(tmp_path, monkeypatch, capsys, out, code):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file.txt").write_text("in the way")
+    assert main(["extract", str(write_docx(tmp_path / "e.docx")), "--out", out]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith(f"error[{code}]: ") and err.count("\n") == 1
+    assert (tmp_path / "file.txt").read_text() == "in the way"
+
+
+def test_a_file_name_that_is_not_utf8_is_a_clean_error(tmp_path, capsys):
+    name = os.fsdecode(b"e\xff.docx")  # bytes that are not UTF-8, as Linux allows
+    path = write_docx(tmp_path / name)
+    assert main(["extract", str(path), "--out", str(tmp_path / "out"), "--edition-id", "e"]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert err == "error[bad_file_name]: e\\xff.docx: the file name is not valid UTF-8; rename the file\n"
+    assert main(["extract", str(path), "--out", str(tmp_path / "out")]) == EXIT_INPUT  # the id from it, too
+    assert capsys.readouterr().err.startswith("error[bad_edition_id]: e\\xff.docx: edition id 'e\\\\xff'")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("edition_id", ["../../x", "/tmp/abs", ".", "..", ".hidden", "a\tb", "镇" * 34])
+def test_an_edition_id_that_is_not_a_plain_name_writes_nothing(tmp_path, capsys, edition_id):
+    out = tmp_path / "a" / "b" / "out"
+    assert main(["extract", str(write_docx(tmp_path / "e.docx")), "--out", str(out), "--edition-id", edition_id]) == 2
+    assert capsys.readouterr().err.startswith("error[bad_edition_id]: ")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["e.docx"]
+
+
+def test_chinese_edition_ids_are_plain_names(tmp_path):
+    out = tmp_path / "out"
+    assert main(["extract", str(write_docx(tmp_path / "e.docx")), "--out", str(out), "--edition-id", "送庄镇-2025-07"]) == 0
+    assert json.loads((out / "edition.json").read_text(encoding="utf-8"))["edition_id"] == "送庄镇-2025-07"
 
 
 def _bad_preface_total(tmp_path):

@@ -53,10 +53,66 @@ def test_arrow_schema_follows_the_row_model():
 def test_failure_leaves_target_untouched(tmp_path):
     target = tmp_path / "t"
     target.mkdir()
-    (target / "keep").write_text("previous run")
+    (target / "edition.json").write_text("previous run")
     with pytest.raises(RuntimeError):
         with atomic_directory(target) as tmp:
             (tmp / "half").write_text("partial")
             raise RuntimeError("validation failed")
     assert [p.name for p in tmp_path.iterdir()] == ["t"]
-    assert [p.name for p in target.iterdir()] == ["keep"]
+    assert [p.name for p in target.iterdir()] == ["edition.json"]
+
+
+# ---------------------------------------------------------------- leftovers of a killed writer
+
+
+def test_leftovers_of_a_killed_writer_are_removed_and_an_interrupted_swap_is_undone(tmp_path):
+    from pipeline.write import remove_leftovers
+
+    (tmp_path / ".a.k3j_x9.tmp").mkdir()  # killed while filling a.
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".b.4711.old").mkdir()  # killed after the swap's second rename: b is whole
+    (tmp_path / ".c.4711.old").mkdir()  # killed between the two renames: the .old is the last c
+    (tmp_path / ".c.4711.old" / "edition.json").write_text("{}")
+    (tmp_path / ".duties.duckdb.4711.part").write_text("")
+    (tmp_path / ".duties.duckdb.4711.part.wal").write_text("")
+    (tmp_path / ".datapackage.json.4711.part").write_text("")
+    (tmp_path / ".catalogue-key").write_text("k")  # ours, not a leftover
+    (tmp_path / ".someone-elses.tmp").mkdir()  # not of our shape
+    removed = remove_leftovers(tmp_path)
+    assert sorted(removed) == [".a.k3j_x9.tmp", ".b.4711.old", ".c.4711.old", ".datapackage.json.4711.part",
+                               ".duties.duckdb.4711.part", ".duties.duckdb.4711.part.wal"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".catalogue-key", ".someone-elses.tmp", "b", "c"]
+    assert (tmp_path / "c" / "edition.json").is_file()
+
+
+def test_leftovers_of_one_name_only(tmp_path):
+    from pipeline.write import remove_leftovers
+
+    (tmp_path / ".a.xyz.tmp").mkdir()
+    (tmp_path / ".ab.xyz.tmp").mkdir()
+    assert remove_leftovers(tmp_path, "a") == [".a.xyz.tmp"]
+    assert [p.name for p in tmp_path.iterdir()] == [".ab.xyz.tmp"]
+
+
+def test_a_read_only_target_is_a_clean_error_naming_the_path(tmp_path):
+    from pipeline.errors import InputError
+
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a directory should be")
+    with pytest.raises(InputError) as err:
+        with atomic_directory(blocker / "out"):
+            pass
+    assert err.value.code == "output_unwritable" and str(blocker) in str(err.value)
+
+
+def test_a_full_disk_is_a_clean_error_naming_the_path(tmp_path):
+    """/dev/full answers every write with ENOSPC, as a full disk does."""
+    from pipeline.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        with atomic_directory(tmp_path / "out") as tmp:
+            (tmp / "duties.json").symlink_to("/dev/full")
+            (tmp / "duties.json").write_text("x" * 100_000)
+    assert err.value.code == "output_unwritable"
+    assert str(err.value) == f"cannot write {tmp_path / 'out'}: No space left on device"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -34,12 +34,9 @@ def write_json(data, path: Path) -> None:
 
 
 def replace_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
-    """Call fill(tmp) on a fresh sibling directory, then swap it in as out_dir."""
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError("not_an_output", "output path exists and is not a directory", file=out_dir)
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-        # never wipe something that is not a previous diff (e.g. --out output)
-        raise InputError("not_an_output", f"output directory is not empty and holds no {MARKER}; refusing to replace it", file=out_dir)
-    with atomic_directory(out_dir) as tmp:
+    """Call fill(tmp) on a fresh sibling directory, then swap it in as out_dir.
+
+    Only a previous diff (holding summary.json) or an empty directory is replaced.
+    """
+    with atomic_directory(out_dir, marker=MARKER) as tmp:
         fill(tmp)

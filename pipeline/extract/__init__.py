@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -34,11 +35,24 @@ def extract(path: Path) -> RawDocument:
     """Read one published file into its raw layout; InputError names the file."""
     path = Path(path)
     fmt = format_of(path)
+    check_file_name(path)
     if not path.is_file():
         raise InputError("file_missing", "no such file", file=path)
     if path.stat().st_size == 0:
         raise InputError("file_empty", "file is empty", file=path)
+    if not os.access(path, os.R_OK):
+        raise InputError("file_unreadable", "cannot read the file (permission denied)", file=path)
     try:
         return _extractor(fmt)(path)
     except InputError as err:
         raise err.located(file=path)
+    except OSError as err:  # the file vanished or the disk failed while it was read
+        raise InputError("file_unreadable", f"cannot read the file: {err.strerror or err}", file=path) from err
+
+
+def check_file_name(path: Path) -> None:
+    """The name goes into edition.json and messages as text, so it must be valid UTF-8."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("bad_file_name", "the file name is not valid UTF-8; rename the file", file=path) from None
