@@ -149,6 +149,7 @@ def build_all(raw_dir: Path, out_dir: Path) -> list[str]:
     nothing is redone when nothing changed.
     """
     out_dir = check_target(out_dir, EDITION_MARKER, force=True)  # a usable path; its contents are ours
+    editions = group_files(raw_dir)  # nothing to do is an error before output/ is touched
     with locked(out_dir):
         try:
             for directory in (out_dir, out_dir / DIFFS):
@@ -156,7 +157,7 @@ def build_all(raw_dir: Path, out_dir: Path) -> list[str]:
         except OSError as err:
             raise output_unwritable(err, out_dir) from err
         code = _code_digest()
-        built = build_editions(raw_dir, out_dir, code)
+        built = build_editions(editions, out_dir, code)
         build_diffs(out_dir, code)
         build_catalogue(out_dir, code)
     return built
@@ -256,10 +257,10 @@ def build_diffs(out_dir: Path, code: str) -> list[str]:
     return done
 
 
-def build_editions(raw_dir: Path, out_dir: Path, code: str) -> list[str]:
-    """Every edition in raw/ into out_dir/<edition_id>/; unchanged ones are skipped."""
+def build_editions(editions: dict[str, list[Path]], out_dir: Path, code: str) -> list[str]:
+    """Every edition (id -> its files, from group_files) into out_dir/<edition_id>/; unchanged ones are skipped."""
     built = []
-    for edition_id, files in group_files(raw_dir).items():
+    for edition_id, files in editions.items():
         target = Path(out_dir) / edition_id
         key = build_key(files, code)
         if _up_to_date(target, key):

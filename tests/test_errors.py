@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -90,6 +91,32 @@ def _different_townships(tmp: Path) -> list[str]:
     return ["diff", str(a), str(b), "--out", str(tmp / "out")]
 
 
+def _unreadable(tmp: Path) -> list[str]:
+    """A file we may not read; root may read anything but a write-only kernel setting."""
+    path = tmp / "e.txt"
+    if os.geteuid() == 0:
+        path.symlink_to("/proc/sys/vm/compact_memory")  # mode --w-------, even for root
+    else:
+        write_text(path).chmod(0)
+    return ["extract", str(path), "--out", str(tmp / "out")]
+
+
+def _bad_file_name(tmp: Path) -> list[str]:
+    path = write_docx(tmp / os.fsdecode(b"e\xff.docx"))  # bytes that are not UTF-8, as Linux allows
+    return ["extract", str(path), "--out", str(tmp / "out"), "--edition-id", "e"]
+
+
+def _out_through_a_file(tmp: Path, out: str) -> list[str]:
+    (tmp / "blocker").write_text("a file where the output directory should be")
+    return ["extract", str(write_docx(tmp / "e.docx")), "--out", str(tmp / out)]
+
+
+def _output_exists(tmp: Path) -> list[str]:
+    (tmp / "thesis").mkdir()
+    (tmp / "thesis" / "chapter1.docx").write_text("someone's work, not an edition output")
+    return ["extract", str(write_docx(tmp / "e.docx")), "--out", str(tmp / "thesis")]
+
+
 CASES = {
     "file_missing": lambda tmp: ["extract", str(tmp / "missing.docx"), "--out", str(tmp / "out")],
     "file_empty": _file("bad.docx", b""),
@@ -128,6 +155,11 @@ CASES = {
     "output_invalid": _output_invalid,
     "duplicate_edition": _duplicate_edition,
     "different_townships": _different_townships,
+    "file_unreadable": _unreadable,
+    "bad_file_name": _bad_file_name,
+    "bad_output_path": lambda tmp: _out_through_a_file(tmp, "blocker"),
+    "output_unwritable": lambda tmp: _out_through_a_file(tmp, "blocker/out"),
+    "output_exists": _output_exists,
 }  # fmt: skip
 
 

@@ -38,10 +38,10 @@ def extract(path: Path) -> RawDocument:
     check_file_name(path)
     if not path.is_file():
         raise InputError("file_missing", "no such file", file=path)
-    if path.stat().st_size == 0:
-        raise InputError("file_empty", "file is empty", file=path)
     if not os.access(path, os.R_OK):
         raise InputError("file_unreadable", "cannot read the file (permission denied)", file=path)
+    if path.stat().st_size == 0:
+        raise InputError("file_empty", "file is empty", file=path)
     try:
         return _extractor(fmt)(path)
     except InputError as err:
