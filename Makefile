@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all test bench fixtures-pdf schemas clean
+.PHONY: all test bench fuzz fixtures-pdf schemas clean
 
 all: $(STAMP)
 	$(PY) -m pipeline build raw --out output
@@ -14,6 +14,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# mutation testing of raw/'s files (a few thousand mutants, minutes): identical data or one clean error
+fuzz: $(STAMP)
+	$(PY) -m fuzz --count txt=1600,docx=1200,pdf=160 --seed 1
 
 # regenerate the PDF layout-variant test fixtures (needs LibreOffice's soffice)
 fixtures-pdf: $(STAMP)
