@@ -285,3 +285,28 @@ def test_two_builds_at_once_take_turns(tmp_path):
     assert any("waiting for it to finish" in e for e in errors)
     assert sum("a-2026-03: basic" in e for e in errors) == 1  # extracted once; the other found it up to date
     assert_consistent(out)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MiB tmpfs: an edition fits, the database does not (a full disk, for real)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here to fill a disk (needs root with CAP_SYS_ADMIN): {done.stderr.strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_is_one_clean_line_naming_the_path(raw, small_disk, capsys):
+    from helpers import EDITION_ID, RAW
+
+    (raw / f"{EDITION_ID}.txt").write_bytes((RAW / f"{EDITION_ID}.txt").read_bytes())
+    out = small_disk / "output"
+    assert main(["build", str(raw), "--out", str(out)]) == 2
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.startswith("error[output_unwritable]: cannot write ") and error.endswith(": No space left on device")
+    assert str(out) in error

@@ -35,7 +35,7 @@ from pipeline.deliver import (
     table_description,
 )
 from pipeline.editions import edition_numbers
-from pipeline.errors import InputError
+from pipeline.errors import InputError, display_path
 from pipeline.lists import KINDS
 from pipeline.models import DIFF_TABLES
 
@@ -295,6 +295,11 @@ def build_database(output_dir: Path) -> Path:
         finally:
             con.close()
         os.replace(partial, target)
+    except (duckdb.IOException, duckdb.FatalException) as err:
+        if str(partial) not in str(err):
+            raise  # not about writing our file: a bug
+        # DuckDB's own I/O failure (disk full, read-only) is not an OSError
+        raise InputError("output_unwritable", f"cannot write {display_path(target)}: {str(err).rsplit(': ', 1)[-1]}") from err
     finally:
         for leftover in (partial, wal):
             leftover.unlink(missing_ok=True)
