@@ -12,9 +12,14 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import EXIT_INPUT, EXIT_INTERNAL, InputError, display_path
-from pipeline.limits import DEFAULT_MAX_INFLATE_MB, set_max_inflate_mb
+from pipeline.limits import DEFAULT_MAX_INFLATE_MB, inflate_limit_mb
 
-EXIT_USAGE = 2  # argparse's own status for a bad command line
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
 
 
 def _extract(args: argparse.Namespace) -> None:
@@ -49,7 +54,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     top.add_argument("--version", action="version", version=__version__)
     top.add_argument("--debug", action="store_true", help="show the traceback of an error")
-    top.add_argument("--max-inflate-mb", type=int, default=DEFAULT_MAX_INFLATE_MB, metavar="MB",
+    top.add_argument("--max-inflate-mb", type=_positive, default=DEFAULT_MAX_INFLATE_MB, metavar="MB",
                      help="refuse a file, zip member or PDF stream larger than this once inflated "
                           f"(default {DEFAULT_MAX_INFLATE_MB})")
     sub = top.add_subparsers(dest="command", required=True)
@@ -91,14 +96,12 @@ def quiet_libraries() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    sys.stderr.reconfigure(errors="backslashreplace")  # a file name that is not UTF-8 still prints
+    if hasattr(sys.stderr, "reconfigure"):
+        sys.stderr.reconfigure(errors="backslashreplace")  # a file name that is not UTF-8 still prints
     quiet_libraries()
-    if args.max_inflate_mb <= 0:
-        print("error: --max-inflate-mb must be positive", file=sys.stderr)
-        return EXIT_USAGE
-    set_max_inflate_mb(args.max_inflate_mb)
     try:
-        args.run(args)
+        with inflate_limit_mb(args.max_inflate_mb):
+            args.run(args)
     except InputError as err:
         if args.debug:
             raise

@@ -9,6 +9,9 @@ part is 1.3 MB); `--max-inflate-mb` changes it.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 from pipeline.errors import InputError
 
 MiB = 1 << 20
@@ -22,11 +25,17 @@ def max_inflate() -> int:
     return _max_inflate
 
 
-def set_max_inflate_mb(mb: int) -> None:
+@contextmanager
+def inflate_limit_mb(mb: int) -> Iterator[None]:
+    """The limit set to `mb` MiB for the duration (the command line's --max-inflate-mb)."""
     global _max_inflate
     if mb <= 0:
         raise ValueError("the inflate limit must be positive")
-    _max_inflate = mb * MiB
+    previous, _max_inflate = _max_inflate, mb * MiB
+    try:
+        yield
+    finally:
+        _max_inflate = previous
 
 
 def check_size(size: int, what: str, *, where: str | None = None) -> None:

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.errors import output_unwritable
+
 _held: dict[Path, int] = {}  # directory -> how many times this process holds it
 
 
@@ -29,8 +31,11 @@ def locked(directory: Path) -> Iterator[None]:
         finally:
             _held[directory] -= 1
         return
-    directory.mkdir(parents=True, exist_ok=True)
-    fd = os.open(directory, os.O_RDONLY)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError as err:
+        raise output_unwritable(err, directory) from err
     try:
         _acquire(fd, directory)
         _held[directory] = 1

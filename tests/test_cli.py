@@ -198,3 +198,17 @@ def test_validate_rejects_a_directory_that_is_not_an_edition(tmp_path):
 def test_help(command):
     result = run(command, "--help")
     assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_max_inflate_mb_sets_the_size_limit(tmp_path, capsys):
+    from helpers import EDITION_ID, RAW
+
+    text = RAW / f"{EDITION_ID}.txt"  # 107 kB: within 1 MiB
+    assert main(["--max-inflate-mb", "1", "extract", str(text), "--out", str(tmp_path / "a")]) == 0
+    big = tmp_path / "big.txt"
+    big.write_bytes(text.read_bytes() + b"\n" * (1 << 20))  # the same edition with 1 MiB of blank lines
+    assert main(["--max-inflate-mb", "1", "extract", str(big), "--out", str(tmp_path / "b")]) == EXIT_INPUT
+    assert capsys.readouterr().err.startswith("error[too_large]: big.txt: ")
+    with pytest.raises(SystemExit) as usage:
+        main(["--max-inflate-mb", "0", "extract", str(text), "--out", str(tmp_path / "c")])
+    assert usage.value.code == 2 and "must be positive" in capsys.readouterr().err

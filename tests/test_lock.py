@@ -43,3 +43,15 @@ def test_the_lock_is_reentrant_within_a_process(tmp_path):
         with locked(tmp_path / "."):  # the same directory, spelt otherwise
             pass
     assert list(tmp_path.iterdir()) == []  # no lock file is left behind
+
+
+def test_a_directory_that_cannot_be_made_is_a_clean_error(tmp_path):
+    import pytest
+
+    from pipeline.errors import InputError
+
+    (tmp_path / "file").write_text("in the way")
+    with pytest.raises(InputError) as err:
+        with locked(tmp_path / "file" / "output"):
+            pass
+    assert err.value.code == "output_unwritable" and str(tmp_path / "file") in str(err.value)
