@@ -48,14 +48,36 @@ def _heading(cells: list[str]) -> Heading | None:
     return parse_heading(texts.pop()) if len(texts) == 1 else None
 
 
+def _item_number(cell: str) -> int | None:
+    first = clean(cell)
+    return int(first) if first.isdecimal() else None
+
+
+def _current_category(rows: ListRows) -> str | None:
+    return next((e.heading.category for e in reversed(rows.entries) if isinstance(e, HeadingRow)), None)
+
+
+def _check_cell_count(rows: ListRows, row: RawRow, columns: int) -> None:
+    """A row cannot hold more cells than its table has columns: the cells past the last column would be
+    dropped, and the stray tab or split cell that made them has shifted the cells before into wrong columns."""
+    if len(row.cells) <= columns:
+        return
+    seq = _item_number(row.cells[0])
+    if seq is None and not clean(row.cells[0]) and rows.entries and isinstance(rows.entries[-1], ItemRow):
+        seq = rows.entries[-1].seq  # a continuation row: name the item it continues
+    raise InputError("too_many_cells", f"{len(row.cells)} cells where the table has {columns} columns",
+                     where=row.where, list_kind=rows.kind.key, category=_current_category(rows), seq=seq)
+
+
 def _add_row(rows: ListRows, row: RawRow, roles: list[str | None]) -> None:
+    _check_cell_count(rows, row, len(roles))
     cells = list(row.cells) + [""] * (len(roles) - len(row.cells))
     first = clean(cells[0])
     if not any(c.strip() for c in cells):
         return
     if heading := _heading(cells):
         rows.entries.append(HeadingRow(heading, row.where))
-    elif first.isdigit():
+    elif first.isdecimal():
         named = {role: cell for role, cell in zip(roles, cells) if role and role != "seq"}
         rows.entries.append(ItemRow(int(first), named, row.where))
     elif first == "" and rows.entries and isinstance(rows.entries[-1], ItemRow):

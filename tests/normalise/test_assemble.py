@@ -1,4 +1,5 @@
-"""Raw rows → headings and items per list: header recognition, continuation rows, repeated headers, errors."""
+"""Raw rows → headings and items per list: header recognition, continuation rows, repeated headers, rows with
+more cells than columns, errors."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers import EDITION_ID, RAW, ROOT
+from pipeline.cli import main
 from pipeline.errors import InputError
+from pipeline.extract import extract
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
-from pipeline.normalise.assemble import HeadingRow, assemble
+from pipeline.normalise.assemble import HeadingRow, ItemRow, assemble
+from pipeline.normalise.edition import build_edition
 
 BASIC = ("序号", "事项名称")
 COORDINATED = ("序号", "事项名称", "对应上级部门", "上级部门职责", "乡镇（街道）配合职责")
@@ -103,3 +108,76 @@ def test_a_header_with_columns_of_another_list_is_refused():
                                          r"\(missing 对应上级部门\)") as err:
         assemble(doc(basic, odd, MINIMAL_RECLAIMED))
     assert (err.value.code, err.value.where) == ("header_mismatch", "page 9")
+
+
+# --------------------------------------------------------------------------- #
+# a row cannot hold more cells than its table has columns (every format)
+
+
+def test_a_row_with_more_cells_than_columns_is_refused():
+    """A stray cell shifts the cells after it: 配合职责 would be dropped and 上级部门职责 read as the departments."""
+    coordinated = table(COORDINATED, ["一、平安法治（2项）"], ["1", "兵役工作", "区人民武装部", "发布公告。", "做好报名。"],
+                        ["2", "防汛", "", "区水利局", "巡查河道。", "上报险情。"], where="page 7")
+    basic = table(BASIC, ["一、党的建设（1项）"], ["1", "加强党的建设。"])
+    with pytest.raises(InputError) as err:
+        assemble(doc(basic, coordinated, MINIMAL_RECLAIMED))
+    e = err.value
+    assert (e.code, e.where, e.list_kind, e.category, e.seq) == ("too_many_cells", "page 7 row 3", "coordinated", "平安法治", 2)
+    assert str(e) == "page 7 row 3, coordinated list, 平安法治, item 2: 6 cells where the table has 5 columns"
+
+
+def test_a_continuation_row_with_too_many_cells_names_the_item_it_continues():
+    basic = table(BASIC, ["一、党的建设（2项）"], ["1", "加强党的建设。"], ["2", "做好党员"], where="page 2")
+    headless = table(("", "教育。"), ["", "教育", "工作。"], where="page 3")  # continued on the next page
+    with pytest.raises(InputError) as err:
+        assemble(doc(basic, headless, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    e = err.value
+    assert (e.code, e.where, e.list_kind, e.category, e.seq) == ("too_many_cells", "page 3 row 1", "basic", "党的建设", 2)
+
+
+def test_the_published_editions_have_no_row_longer_than_its_table(edition):
+    """pdf, docx and text: the check never fires on the real rows, and every list keeps its declared items."""
+    assert {k: sum(len(c.items) for c in lst.categories) for k, lst in edition.lists.items()} == {
+        "basic": 119, "coordinated": 69, "reclaimed": 126}
+
+
+@pytest.mark.parametrize("name", ["landscape", "no_header_repeat", "category_in_cell", "no_inner_vertical",
+                                  "font_widths", "no_rules"])
+def test_the_pdf_layout_variants_have_no_row_longer_than_its_table(name):
+    """The variants hold one list each: the other two are added empty so that assembly runs to the end."""
+    variant = extract(ROOT / "tests" / "fixtures" / "pdf" / f"{name}.pdf")
+    stubs = [table(h) for h in (BASIC, COORDINATED, RECLAIMED) if not any(t.header == h for t in variant.tables)]
+    lists = assemble(doc(*variant.tables, *stubs))
+    assert sum(isinstance(e, ItemRow) for rows in lists.values() for e in rows.entries) > 0
+
+
+def _published_text_with_line(tmp_path: Path, number: int, edit) -> Path:
+    lines = (RAW / f"{EDITION_ID}.txt").read_text(encoding="utf-8").split("\n")
+    lines[number - 1] = edit(lines[number - 1])
+    path = tmp_path / "edited.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _one_tab_too_many(line: str) -> str:
+    assert line.startswith("31\t被征地农民社保补贴\t")  # coordinated item 31, under 六、社会保障（7项）
+    return line.replace("被征地农民社保补贴\t", "被征地农民社保补贴\t\t", 1)
+
+
+def test_a_text_row_with_one_tab_too_many_is_refused(tmp_path):
+    """Line 230 of the published text form with a doubled tab: its 配合职责 cell would have been dropped."""
+    path = _published_text_with_line(tmp_path, 230, _one_tab_too_many)
+    with pytest.raises(InputError) as err:
+        build_edition(extract(path), "edited")
+    assert err.value.code == "too_many_cells"
+    assert str(err.value) == "line 230, coordinated list, 社会保障, item 31: 6 cells where the table has 5 columns"
+
+
+def test_one_tab_too_many_on_the_command_line(tmp_path, capsys):
+    path = _published_text_with_line(tmp_path, 230, _one_tab_too_many)
+    assert main(["extract", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "error[too_many_cells]: edited.txt, line 230, coordinated list, 社会保障, item 31: "
+        "6 cells where the table has 5 columns"]
+    assert not (tmp_path / "out").exists()
