@@ -1,12 +1,19 @@
-"""Rule 3: numbered clauses become rows."""
+"""Rule 3: numbered clauses become rows; numbering must start at 1 and run on."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import EDITION_ID, RAW
+from pipeline.cli import main
+from pipeline.errors import InputError
+from pipeline.extract import extract
 from pipeline.normalise.clauses import ClauseNumberError, split_clauses
+from pipeline.normalise.edition import build_edition
 from pipeline.normalise.text import clean_with_breaks, strip_markup
 
 
@@ -40,6 +47,76 @@ def test_split_clauses(raw, expected):
 def test_numbering_gap_is_an_error():
     with pytest.raises(ClauseNumberError, match="clause 3 expected"):
         clauses("1.甲；2.乙；4.丁。")
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        pytest.param("7.甲；8.乙；9.丙。", "clauses numbered from 7, clause 1 expected first: 7.甲；8.乙；9.丙。",
+                     id="starts-at-7"),
+        pytest.param("2.乙；\n3.丙。", "clauses numbered from 2, clause 1 expected first: 2.乙；3.丙。",
+                     id="clause-1-missing"),
+        pytest.param("10、甲", "clauses numbered from 10, clause 1 expected first: 10、甲", id="ideographic-comma"),
+        pytest.param("甲；2.乙；3.丙。", "clause number 2 after a clause end, in text that does not open with clause 1: "
+                     "甲；2.乙；3.丙。", id="number-1-lost"),
+        pytest.param("开展征兵宣传发动，做好适龄青年报名应征工作。\n2.做好积分定兵个人档案资料收集上报。",
+                     "clause number 2 after a clause end, in text that does not open with clause 1: "
+                     "…好适龄青年报名应征工作。2.做好积分定兵个人档案资料…", id="after-a-full-stop"),
+    ],
+)
+def test_numbering_must_start_at_1(raw, message):
+    """Read as text, these cells came out as one clause with its numbers inside."""
+    with pytest.raises(ClauseNumberError) as err:
+        clauses(raw)
+    assert str(err.value) == message
+
+
+def _published_text_with(tmp_path: Path, number: int, old: str, new: str) -> Path:
+    """A copy of the published text form with `old` replaced on line `number`."""
+    lines = (RAW / f"{EDITION_ID}.txt").read_text(encoding="utf-8").split("\n")
+    assert old in lines[number - 1]
+    lines[number - 1] = lines[number - 1].replace(old, new)
+    path = tmp_path / "edited.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+# line 173: coordinated item 1 兵役工作, category 一、党的建设; line 180: coordinated item 5 金融服务, 二、经济发展
+EDITS = {
+    "clause-1-lost": (173, "\t1.开展征兵宣传发动", "\t开展征兵宣传发动", "line 173, coordinated list, 党的建设, item 1: "
+                      "clause number 2 after a clause end, in text that does not open with clause 1: "
+                      "…好适龄青年报名应征工作；2.做好积分定兵个人档案资料…"),
+    "numbered-from-7": (173, "1.发布征兵公告，下达年度征兵计划； 2.承担", "7.发布征兵公告，下达年度征兵计划； 8.承担",
+                        "line 173, coordinated list, 党的建设, item 1: clauses numbered from 7, clause 1 expected first: "
+                        "7.发布征兵公告，下达年度征…"),
+    "clause-1-dropped": (180, "1.服务企业对接资本市场，指导企业上市（挂牌）工作； 2.负责", "2.负责",
+                         "line 180, coordinated list, 经济发展, item 5: clauses numbered from 2, clause 1 expected first: "
+                         "2.负责农村金融工作，做好小…"),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_broken_numbering_in_the_published_text_is_item_invalid(tmp_path, name):
+    number, old, new, message = EDITS[name]
+    with pytest.raises(InputError) as err:
+        build_edition(extract(_published_text_with(tmp_path, number, old, new)), "edited")
+    assert err.value.code == "item_invalid"
+    assert str(err.value) == message
+
+
+def test_broken_numbering_on_the_command_line(tmp_path, capsys):
+    number, old, new, message = EDITS["clause-1-lost"]
+    assert main(["extract", str(_published_text_with(tmp_path, number, old, new)), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"error[item_invalid]: edited.txt, {message}"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_published_editions_number_every_clause_from_1(edition):
+    """pdf, docx and text: no cell is refused, and the clause counts are the published ones."""
+    coordinated = {i.seq: i for c in edition.lists["coordinated"].categories for i in c.items}
+    assert [c.text for c in coordinated[1].township_duties] == ["开展征兵宣传发动，做好适龄青年报名应征工作",
+                                                                "做好积分定兵个人档案资料收集上报"]
+    assert [len(d.clauses) for d in coordinated[5].department_duties] == [2]
 
 
 _clause = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12)
