@@ -44,6 +44,15 @@ class ReclaimedDuty(Strict):
         check_numbering([c.clause_no for c in self.method_clauses], "method clauses")
         return self
 
+    @model_validator(mode="after")
+    def _transferred_to_someone(self) -> "ReclaimedDuty":
+        # work that does not stop goes to a department: with none named, the cell lost its 承接部门
+        # (or its `工作方式：` label), and the item would count as transferred to nobody
+        if self.disposition == "transferred" and not self.departments:
+            raise ValueError("transferred (the method does not say the work stops) but no 承接部门 is named "
+                             "before 工作方式：")
+        return self
+
 
 class ReclaimedDutyRow(Strict):
     """Items reclaimed by higher-level departments: one row per item｜上级部门收回事项：每项一行"""
