@@ -151,3 +151,110 @@ def image_only_pdf() -> bytes:
     image_obj = (b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8"
                  b" /Filter /FlateDecode /Length %d >>\nstream\n" % len(image) + image + b"\nendstream")
     return one_page_pdf(b"q 500 0 0 700 40 60 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>", [image_obj])
+
+
+# --------------------------------------------------------------------------- #
+# editing a real PDF (classic xref table, as LibreOffice writes): damaged copies
+
+
+def pdf_objects(pdf: bytes) -> tuple[dict[int, bytes], bytes]:
+    """The object bodies (between `N 0 obj` and `endobj`) by number, and the trailer dictionary."""
+    import re
+
+    start = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
+    table = re.match(rb"xref\s+(\d+)\s+(\d+)\s+", pdf[start:])
+    assert table, "not a classic xref table"
+    first, count = int(table.group(1)), int(table.group(2))
+    rows = re.findall(rb"(\d{10}) \d{5} ([nf])", pdf[start + table.end():])[:count]
+    offsets = {first + i: int(off) for i, (off, kind) in enumerate(rows) if kind == b"n"}
+    bodies = {}
+    for number, off in offsets.items():
+        head = re.match(rb"\s*\d+\s+\d+\s+obj\s?", pdf[off:])
+        end = pdf.index(b"endobj", off)
+        bodies[number] = pdf[off + head.end():end].rstrip(b"\r\n ")
+    trailer = re.search(rb"trailer\s*(<<.*?>>)\s*startxref", pdf[start:], re.S).group(1)
+    return bodies, trailer
+
+
+def rewrite_pdf(pdf: bytes, replace: dict[int, bytes]) -> bytes:
+    """`pdf` with some object bodies replaced (or added), written out again with a fresh xref table."""
+    bodies, trailer = pdf_objects(pdf)
+    bodies.update(replace)
+    size = max(bodies) + 1
+    out = bytearray(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number in sorted(bodies):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + bodies[number] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        out += b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n"
+    import re
+
+    trailer = re.sub(rb"/Size\s+\d+", b"/Size %d" % size, trailer)
+    out += b"trailer\n" + trailer + b"\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def stream_object(encoded: bytes, filters: bytes = b"/FlateDecode", extra: bytes = b"") -> bytes:
+    """A stream object body holding `encoded` as is, declared with `filters` (e.g. b"[/FlateDecode /FlateDecode]")."""
+    head = b"<< /Length %d" % len(encoded) + (b" /Filter " + filters if filters else b"") + extra + b" >>"
+    return head + b"\nstream\n" + encoded + b"\nendstream"
+
+
+def stream_data(body: bytes) -> bytes:
+    """The encoded bytes of a stream object body, as its /Length says (direct or `N 0 R`) or up to endstream."""
+    start = body.index(b"stream", body.index(b">>")) + len(b"stream")
+    start += 2 if body[start:start + 2] == b"\r\n" else 1
+    end = body.rindex(b"endstream")
+    return body[start:end].rstrip(b"\r\n")
+
+
+def flate_bomb(size: int, chunk: int = 1 << 24) -> bytes:
+    """zlib data inflating to `size` zero bytes (about 1000:1), compressed a chunk at a time."""
+    import zlib
+
+    deflater = zlib.compressobj(9)
+    zeros = bytes(min(chunk, size))
+    parts = []
+    for start in range(0, size, len(zeros)):
+        parts.append(deflater.compress(zeros[: size - start]))
+    parts.append(deflater.flush())
+    return b"".join(parts)
+
+
+def lzw_encode(data: bytes) -> bytes:
+    """LZWDecode data (early change, as PDF readers expect); no table resets, so keep it under ~4000 codes."""
+    table = {bytes([i]): i for i in range(256)}
+    out, acc, nbits = bytearray(), [0, 0], 9  # acc: bit buffer, bits in it
+    decoder_size, first = 258, True
+
+    def emit(code: int) -> None:
+        nonlocal nbits, decoder_size, first
+        acc[0], acc[1] = (acc[0] << nbits) | code, acc[1] + nbits
+        while acc[1] >= 8:
+            acc[1] -= 8
+            out.append((acc[0] >> acc[1]) & 0xFF)
+        if not first:  # the decoder adds an entry for every code after the first
+            decoder_size += 1
+        first = False
+        nbits = 9 if decoder_size < 511 else 10 if decoder_size < 1023 else 11 if decoder_size < 2047 else 12
+
+    emit(256)  # clear table
+    first = True
+    word = b""
+    for byte in data:
+        grown = word + bytes([byte])
+        if grown in table:
+            word = grown
+            continue
+        emit(table[word])
+        table[grown] = len(table) + 2  # 256 and 257 are clear and end
+        word = bytes([byte])
+    if word:
+        emit(table[word])
+    emit(257)
+    if acc[1]:
+        out.append((acc[0] << (8 - acc[1])) & 0xFF)
+    return bytes(out)

@@ -8,6 +8,9 @@ these stages, each a function below, in this order:
    and size as plain data. It is the only per-page call into pdfplumber, so
    the only place where an exception means a damaged PDF (an InputError naming
    the page); whatever is raised after it is a bug here and propagates as is.
+   The whole extraction runs `watched()` (pdf_streams.py): no stream inflates
+   past the size limit, lost data is an error (pdf_damaged), and the
+   library's log records never reach stderr.
 1. chars -- `page_chars`: upright glyphs, without the page numbers in the
    margins (— 9 —, - 9 -, 第 9 页). `visual_lines` groups glyphs into lines,
    `line_text` spells one line (spaces only where the document has them).
@@ -22,9 +25,11 @@ these stages, each a function below, in this order:
    table; without rules, `anchor_bands`: each number or category heading in
    the 序号 column starts a row.
 5. cells -- `row_cells`: each character goes to the column its centre falls
-   in; `merged_columns` joins the columns a row's text runs across (or that
-   have no rule between them), e.g. a category heading; `cell_text` joins a
-   cell's visual lines with "\\n".
+   in; `merged_columns` joins the columns that have no rule between them, or
+   (without rules) that a category heading runs across; `cell_text` joins a
+   cell's visual lines with "\\n". A run of glyphs (one line, no gap) lying
+   in two cells is text a damaged file moved across a column boundary:
+   `run_across` finds it, and it is an error (text_crosses_column).
 
 Everything above the first header row is front matter, grouped into paragraphs
 by `paragraphs`. `_Builder` carries the open table from page to page. Every
@@ -35,11 +40,13 @@ from __future__ import annotations
 
 import re
 import statistics
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from pipeline.errors import InputError
+from pipeline.extract.pdf_streams import Watch, watched
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 from pipeline.lists import EXTRA_COLUMN_TITLES, all_titles, kind_of_header, squash_title
 
@@ -51,6 +58,7 @@ KNOWN_TITLES = tuple(squash_title(t) for t in (*all_titles(), *EXTRA_COLUMN_TITL
 _PAGE_NUMBER = re.compile(r"^[\s—–\-－―~·]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d+)?[\s—–\-－―~·]*$")
 _LEADER = re.compile(r"(?:\s*[.·…․‥⋯]){4,}\s*")  # table-of-contents dot leaders
 _ANCHOR = re.compile(r"^\s*(\d{1,4}|[一二三四五六七八九十]+\s*[、.．])")  # 序号 cell start
+_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")  # a category heading: 一、党的建设（29项）
 _WS = re.compile(r"\s+")
 
 
@@ -86,7 +94,7 @@ class PdfSettings:
     title_gap: float = 1.0  # em: a horizontal gap this wide separates two column titles
     text_pad: float = 0.5  # pt: margin around a band of text so that its own first and last chars fall inside
     # rows and cells
-    run_on_gap: float = 0.5  # em: text crossing a column boundary with a gap narrower than this makes a merged cell
+    run_on_gap: float = 0.5  # em: glyphs closer than this on one line are one run (a heading across columns, or damage)
     min_row_height: float = 1.0  # pt: a band between two horizontal rules is a row only when taller than this
     row_gap_factor: float = 1.3  # ×: without rules, a gap over this × the usual leading (+ text_pad) above an anchor ends a row
     list_title_size: float = 1.2  # ×: chars larger than this × the body's font size are a list title, not table text
@@ -118,20 +126,18 @@ class PageObjects:
     height: float
 
 
-def read_page(page, number: int, path: Path) -> PageObjects:
+def read_page(page, number: int, path: Path, watch: Watch) -> PageObjects:
     """Read one pdfplumber page; a failure is the PDF's, named by page.
 
     pdfminer parses the content stream on the first of these reads and raises
-    many exception types on a damaged one. None of our code runs inside the
-    `try`, so a bug of ours is never reported as bad input.
+    many exception types on a damaged one. None of our code runs inside
+    `library_call`, so a bug of ours is never reported as bad input.
     """
-    try:
+    with library_call(path, watch, f"page {number}"):
         try:
             return PageObjects(number, page.chars, page.lines, page.rects, len(page.images), page.width, page.height)
         finally:
             page.close()  # drop pdfplumber's caches: the data above is ours now
-    except Exception as err:
-        raise _input_error(err, path, f"page {number}") from None
 
 
 # --------------------------------------------------------------------------- #
@@ -537,14 +543,20 @@ def _column_of(x: float, bounds: list[float]) -> int:
 def row_cells(chars: list[dict], layout: Layout, bounds: list[float], rules: Rules,
               top: float, bottom: float, gap_spaces: bool, s: PdfSettings) -> tuple[str, ...]:
     """One row band's characters as cell texts, a merged cell once in its leftmost column."""
-    owner = merged_columns(chars, layout, bounds, rules, top, bottom, s)
+    lines = visual_lines(chars, s)
+    owner = merged_columns(lines, layout, bounds, rules, top, bottom, s)
+    crossing = run_across(lines, owner, bounds, s)
+    if crossing is not None:
+        run, left, right = crossing
+        raise InputError("text_crosses_column", f"text “{line_text(run, False, s)}” runs across the boundary between columns "
+                         f"{layout.titles[left]} and {layout.titles[right]}: the PDF is damaged")
     cells: list[list[dict]] = [[] for _ in layout.titles]
     for c in chars:
         cells[owner[_column_of(_mid_x(c), bounds)]].append(c)
     return tuple(cell_text(cell, gap_spaces, s) for cell in cells)
 
 
-def merged_columns(chars: list[dict], layout: Layout, bounds: list[float], rules: Rules,
+def merged_columns(lines: list[Line], layout: Layout, bounds: list[float], rules: Rules,
                    top: float, bottom: float, s: PdfSettings) -> list[int]:
     """owner[i]: the leftmost column of the cell that column i belongs to in this row."""
     owner = list(range(len(layout.titles)))
@@ -552,14 +564,42 @@ def merged_columns(chars: list[dict], layout: Layout, bounds: list[float], rules
         for i, b in enumerate(bounds):
             if not rules.v_covers(b, top + s.rule_slack, bottom - s.rule_slack):
                 owner[i + 1] = owner[i]
-    else:  # text running across a boundary joins them
-        for ln in visual_lines(chars, s):
-            for a, c in zip(ln.chars, ln.chars[1:]):
-                ca, cc = _column_of(_mid_x(a), bounds), _column_of(_mid_x(c), bounds)
-                if cc > ca and c["x0"] - a["x1"] < s.run_on_gap * c["size"]:
-                    for j in range(ca + 1, cc + 1):
-                        owner[j] = owner[ca]
+    else:  # a category heading running across boundaries joins them: the one merged cell of the template
+        for ln in lines:
+            for run in text_runs(ln.chars, s):
+                first, last = _column_of(_mid_x(run[0]), bounds), _column_of(_mid_x(run[-1]), bounds)
+                if last > first and _HEADING.match(line_text(run, False, s)):
+                    for j in range(first + 1, last + 1):
+                        owner[j] = owner[first]
     return owner
+
+
+def text_runs(chars: list[dict], s: PdfSettings) -> list[list[dict]]:
+    """A sorted line cut where two glyphs are further apart than run_on_gap: what was set as one piece of text."""
+    runs: list[list[dict]] = []
+    for c in chars:
+        if runs and c["x0"] - runs[-1][-1]["x1"] < s.run_on_gap * c["size"]:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
+
+def run_across(lines: list[Line], owner: list[int], bounds: list[float], s: PdfSettings) -> tuple[list[dict], int, int] | None:
+    """A run of glyphs lying in two cells of the row, and the columns it spans, if there is one.
+
+    Cells are set apart by padding (and a rule), so a run without a gap never
+    crosses into the next cell unless the cells are merged: when it does, a
+    damaged content stream has moved it, and assigning its glyphs to columns
+    would split one text between two cells (a department ending in the next
+    column's first character).
+    """
+    for ln in lines:
+        for run in text_runs(ln.chars, s):
+            first, last = _column_of(_mid_x(run[0]), bounds), _column_of(_mid_x(run[-1]), bounds)
+            if owner[first] != owner[last]:
+                return run, first, last
+    return None
 
 
 def cell_text(chars: list[dict], gap_spaces: bool, s: PdfSettings) -> str:
@@ -703,7 +743,10 @@ class _Builder:
             band = [c for c in chars if y0 <= _mid_y(c) < y1 and o.left - s.rule_slack <= _mid_x(c) <= o.right + s.rule_slack]
             if not band:
                 continue
-            cells = row_cells(band, o.layout, o.bounds, rules, y0, y1, gap_spaces, s)
+            try:
+                cells = row_cells(band, o.layout, o.bounds, rules, y0, y1, gap_spaces, s)
+            except InputError as err:
+                raise err.located(file=self.path, where=where)
             if any(cells):
                 o.table.rows.append(RawRow(cells, where))
 
@@ -722,20 +765,35 @@ class _Builder:
 # opening the file; library failures as InputError
 
 
-def _open(path: Path):
+@contextmanager
+def library_call(path: Path, watch: Watch, where: str | None = None):
+    """Around one call into pdfplumber: what it raises, or reported to the watch, as InputError.
+
+    pdfminer raises many exception types on a damaged file (PSSyntaxError,
+    KeyError, TypeError, struct.error, RecursionError on a deep page tree, …),
+    and pdfplumber wraps some of them. Damage the watch saw comes first: the
+    exception is then only its consequence (or the bounded decoder's abort).
+    """
+    try:
+        yield
+    except Exception as err:
+        if watch.problem is not None:
+            raise watch.problem.located(file=path, where=where) from None
+        raise _input_error(err, path, where) from None
+    if watch.problem is not None:  # lost data the library carried on after
+        raise watch.problem.located(file=path, where=where)
+
+
+def _open(path: Path, watch: Watch):
     import pdfplumber
 
-    try:
+    with library_call(path, watch):
         return pdfplumber.open(path)
-    except Exception as err:  # pdfminer raises many types for broken files
-        raise _input_error(err, path) from None
 
 
-def _pages(pdf, path: Path) -> list:
-    try:
+def _pages(pdf, path: Path, watch: Watch) -> list:
+    with library_call(path, watch):
         pages = pdf.pages  # parses the page tree
-    except Exception as err:
-        raise _input_error(err, path) from None
     if not pages:
         raise InputError("pdf_no_pages", "PDF has no pages", file=path)
     return pages
@@ -781,17 +839,18 @@ def _input_error(err: Exception, path: Path, where: str | None = None) -> InputE
 def extract(path: Path, settings: PdfSettings = DEFAULT_SETTINGS) -> RawDocument:
     """Read a duty-list PDF into its raw layout (see module docstring).
 
-    Only the reads from pdfplumber (`_open`, `_pages`, `read_page`) turn
-    exceptions into InputError; anything our own stages raise is a bug and
-    propagates unchanged.
+    Only the reads from pdfplumber (`_open`, `_pages`, `read_page`, each a
+    `library_call`) turn exceptions into InputError; anything our own stages
+    raise is a bug and propagates unchanged.
     """
     path = Path(path)
     builder = _Builder(path, settings)
-    pdf = _open(path)
-    try:
-        pages = _pages(pdf, path)
-        for number, page in enumerate(pages, start=1):
-            builder.add_page(read_page(page, number, path))
-        return builder.finish(len(pages))
-    finally:
-        _close(pdf)
+    with watched() as watch:
+        pdf = _open(path, watch)
+        try:
+            pages = _pages(pdf, path, watch)
+            for number, page in enumerate(pages, start=1):
+                builder.add_page(read_page(page, number, path, watch))
+            return builder.finish(len(pages))
+        finally:
+            _close(pdf)

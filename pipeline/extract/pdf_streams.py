@@ -1,0 +1,275 @@
+"""Watching the PDF library while it reads a file: bounded stream decoding, captured log records.
+
+pdfminer decodes a stream whole and without any limit: `PDFStream.decode`
+calls `zlib.decompress(data)`, `lzwdecode(data)`, `rldecode(data)` and
+`ccittfaxdecode(data, params)`, names it imports into `pdfminer.pdftypes`. A
+few MB of FlateDecode can inflate to gigabytes (a compression bomb). When
+zlib fails, pdfminer silently keeps what it could inflate (or nothing), and
+only logs a warning when the damage sits in the checksum.
+
+For the duration of `watched()` those names in `pdfminer.pdftypes` are bounded
+stand-ins: they inflate at most `pipeline.limits.max_inflate()` bytes and stop
+there (InputError too_large, naming the stream), and a Flate stream that does
+not inflate cleanly is InputError pdf_damaged instead of a silent loss. Every
+stage of a chain ([/FlateDecode /FlateDecode]) goes through them, so each stage
+is bounded. Log records of pdfminer and pdfplumber go to a handler that never
+prints: those that mean lost text or geometry become pdf_damaged, the rest are
+dropped.
+
+Problems are recorded on the extraction's `Watch` as well as raised, because
+pdfplumber and pdfminer catch and wrap exceptions on the way out (and drop
+some): the caller looks at the watch after every library call (pdf.py's
+`library_call`).
+The stand-ins are installed once however many extractions run at a time (a
+count under a lock); outside an extraction (another thread using pdfminer)
+they behave like the originals.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import zlib
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Iterator
+
+from pipeline.errors import InputError
+from pipeline.limits import check_size, max_inflate
+
+# Log records that mean text or its position was lost (pdfminer's wording);
+# any other record (colours, marked content, page labels, …) is dropped.
+DATA_LOSS = (
+    "Data-loss",  # a Flate stream inflated with errors
+    "Cannot render",  # a string not drawn
+    "Could not set",  # text state: matrix, font, spacing, leading, rise
+    "Cannot concatenate matrix",  # everything after it misplaced
+    "Cannot start new subpath",  # ruling lines lost
+    "Cannot append",
+    "Refusing to execute",  # a content stream not drawn
+    "Not adding object",  # an object lost from the cross-reference table
+    "Skipping invalid font width",  # glyph advances wrong
+)
+LOGGERS = ("pdfminer", "pdfplumber")
+
+
+@dataclass
+class Watch:
+    """What went wrong inside the PDF library during one extraction."""
+
+    problem: InputError | None = None  # the first one: later ones are consequences
+    streams: list[str] = field(default_factory=list)  # the streams being decoded, innermost last
+
+    def report(self, err: InputError) -> InputError:
+        if self.problem is None:
+            self.problem = err
+        return self.problem
+
+    def stream(self) -> str:
+        return self.streams[-1] if self.streams else "a PDF stream"
+
+
+_WATCH: ContextVar[Watch | None] = ContextVar("pdf_watch", default=None)
+
+
+@contextmanager
+def watched() -> Iterator[Watch]:
+    """Bounded decoding and captured log records for the extraction running in this context."""
+    watch = Watch()
+    token = _WATCH.set(watch)
+    try:
+        with _installed():
+            yield watch
+    finally:
+        _WATCH.reset(token)
+
+
+# --------------------------------------------------------------------------- #
+# the bounded decoders
+
+
+def inflate(data: bytes, watch: Watch) -> bytes:
+    """zlib-inflate `data`, stopping at the limit; damage is an error, never a silent loss."""
+    if not data:
+        return b""  # an empty stream: nothing to lose
+    limit = max_inflate()
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(data, limit + 1)  # never more than the limit (+1 to know it was passed)
+    except zlib.error as err:
+        raise _damaged(watch, f"does not inflate ({err})") from None
+    _check(len(out), watch)
+    if not inflater.eof:
+        raise _damaged(watch, "ends before its compressed data does (truncated)")
+    return out
+
+
+def lzw_decode(data: bytes, watch: Watch) -> bytes:
+    """pdfminer's LZW decoder, stopped at the limit."""
+    from pdfminer.lzw import LZWDecoder
+
+    out = bytearray()
+    for piece in LZWDecoder(BytesIO(data)).run():
+        out += piece
+        _check(len(out), watch)
+    return bytes(out)
+
+
+def run_length_decode(data: bytes, watch: Watch) -> bytes:
+    """RunLengthDecode (one byte can stand for 128), stopped at the limit."""
+    out = bytearray()
+    i = 0
+    while i < len(data):
+        n = data[i]
+        if n == 128:  # end of data
+            break
+        if n < 128:  # the next n + 1 bytes as they are
+            out += data[i + 1 : i + 2 + n]
+            i += 2 + n
+        else:  # the next byte 257 - n times
+            out += data[i + 1 : i + 2] * (257 - n)
+            i += 2
+        _check(len(out), watch)
+    return bytes(out)
+
+
+def ccitt_fax_decode(data: bytes, params: dict, watch: Watch, original) -> bytes:
+    """CCITT fax decoding, refused when its largest possible output is past the limit.
+
+    pdfminer decodes it in Python row by row, and a row can take one bit, so
+    the bound is the declared size (Columns × Rows) or one row per input bit.
+    """
+    from pdfminer.pdftypes import int_value
+
+    columns = int_value(params.get("Columns", 1728)) if params else 1728
+    rows = int_value(params.get("Rows", 0)) if params else 0
+    _check((abs(columns) + 7) // 8 * (abs(rows) or 8 * len(data)), watch)
+    return original(data, params)
+
+
+def _check(size: int, watch: Watch) -> None:
+    try:
+        check_size(size, watch.stream())
+    except InputError as err:
+        raise watch.report(err) from None
+
+
+def _damaged(watch: Watch, what: str) -> InputError:
+    return watch.report(InputError("pdf_damaged", f"{watch.stream()} {what}: its data is lost"))
+
+
+class _BoundedZlib:
+    """What pdfminer.pdftypes uses of zlib, with `decompress` bounded (see module docstring)."""
+
+    error = zlib.error
+
+    @staticmethod
+    def decompress(data: bytes, *args) -> bytes:
+        watch = _WATCH.get()
+        return zlib.decompress(data, *args) if watch is None else inflate(data, watch)
+
+    @staticmethod
+    def decompressobj(*args):
+        return zlib.decompressobj(*args)  # only reached outside an extraction: `inflate` never falls back
+
+
+# --------------------------------------------------------------------------- #
+# installing the stand-ins
+
+
+def _stand_ins(pdftypes) -> dict[str, object]:
+    originals = {name: getattr(pdftypes, name) for name in ("zlib", "lzwdecode", "rldecode", "ccittfaxdecode")}
+    original_decode = pdftypes.PDFStream.decode
+
+    def only_watched(bounded, name):
+        def decoder(*args):
+            watch = _WATCH.get()
+            return originals[name](*args) if watch is None else bounded(*args, watch)
+        return decoder
+
+    def decode(stream) -> None:  # names the stream for the messages above
+        watch = _WATCH.get()
+        if watch is None:
+            return original_decode(stream)
+        watch.streams.append(f"PDF stream {stream.objid} {stream.genno or 0} obj" if stream.objid else "a PDF stream")
+        try:
+            return original_decode(stream)
+        finally:
+            watch.streams.pop()
+
+    ccitt = originals["ccittfaxdecode"]
+    return {
+        "zlib": _BoundedZlib,
+        "lzwdecode": only_watched(lzw_decode, "lzwdecode"),
+        "rldecode": only_watched(run_length_decode, "rldecode"),
+        "ccittfaxdecode": only_watched(lambda data, params, watch: ccitt_fax_decode(data, params, watch, ccitt),
+                                       "ccittfaxdecode"),
+        "PDFStream.decode": decode,
+    }
+
+
+class _Capture(logging.Handler):
+    """The library's log records: data loss onto the watch, nothing printed."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        watch = _WATCH.get()
+        if watch is None or record.levelno < logging.WARNING:
+            return
+        message = record.getMessage()
+        if message.startswith(DATA_LOSS):
+            where = f"{watch.stream()}: " if watch.streams else ""
+            watch.report(InputError("pdf_damaged", f"{where}the PDF library lost data ({message})".replace("\n", " ")))
+
+
+_lock = threading.Lock()
+_users = 0
+_saved: dict[str, object] = {}
+
+
+@contextmanager
+def _installed() -> Iterator[None]:
+    global _users
+    with _lock:
+        if _users == 0:
+            _install()
+        _users += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _users -= 1
+            if _users == 0:
+                _uninstall()
+
+
+def _install() -> None:
+    from pdfminer import pdftypes
+
+    for name, stand_in in _stand_ins(pdftypes).items():
+        owner, attr = (pdftypes.PDFStream, "decode") if name == "PDFStream.decode" else (pdftypes, name)
+        _saved[name] = getattr(owner, attr)  # AttributeError if pdfminer changed: a bug, never an unbounded read
+        setattr(owner, attr, stand_in)
+    handler = _Capture()
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        _saved[name] = (logger.level, logger.propagate)
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)  # debug records are many and never wanted
+        logger.propagate = False  # nothing reaches the root logger's handlers (stderr)
+    _saved["handler"] = handler
+
+
+def _uninstall() -> None:
+    from pdfminer import pdftypes
+
+    handler = _saved.pop("handler")
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        logger.removeHandler(handler)
+        logger.level, logger.propagate = _saved.pop(name)
+    for name, original in list(_saved.items()):
+        owner, attr = (pdftypes.PDFStream, "decode") if name == "PDFStream.decode" else (pdftypes, name)
+        setattr(owner, attr, original)
+    _saved.clear()
