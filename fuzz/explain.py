@@ -8,7 +8,9 @@ mutation that changes them must be refused. Beyond that, by the operator's
 `legit` (fuzz/mutate.py):
 
 - "chars": at most one record per edited place differs, and only by short
-  edits (a flipped byte changes a character, not a paragraph);
+  edits (a flipped byte changes a character, not a paragraph) — or the
+  pipeline warns about that record (a flipped character that unmakes a
+  department label leaves the department without duties: a warning says so);
 - "lines": the differing records are those on or next to the touched lines of
   the text file (a deleted continuation line shortens its item), at most one
   per touched line;
@@ -88,8 +90,13 @@ def _first_change(a, b, context: int = 12) -> str:
     return "(same)"
 
 
-def explained(reference: dict, result: dict, legit: str, sites: int, owners: set[tuple] | None) -> str | None:
-    """None when the difference is explained, else why not (one line)."""
+def explained(reference: dict, result: dict, legit: str, sites: int, owners: set[tuple] | None,
+              flagged: frozenset[tuple] = frozenset()) -> str | None:
+    """None when the difference is explained, else why not (one line).
+
+    `owners`: the records the touched lines hold (text only; None: unknown); `flagged`: records named by
+    warnings the mutant has and the published file has not.
+    """
     if legit == "none":
         return "this mutation may not change the data"
     if skeleton(reference) != skeleton(result):
@@ -102,7 +109,7 @@ def explained(reference: dict, result: dict, legit: str, sites: int, owners: set
         return f"records {stray} differ but were not touched"
     if legit == "chars":
         ra, rb = records(reference), records(result)
-        for key in keys:
+        for key in sorted(set(keys) - flagged, key=str):
             edit = _longest_edit(ra[key], rb[key])
             if edit > MAX_EDIT:
                 return f"{' '.join(map(str, key))}: an edit of {edit} characters"

@@ -40,6 +40,7 @@ RAW = ROOT / "raw"
 EDITION_ID = "songzhuang-2025-07"
 FORMATS = ("txt", "docx", "pdf")
 GiB = 1 << 30
+ADDRESS_SPACE_LIMIT = 8 * GiB  # virtual memory, far above the 1 GiB resident limit
 FAILURES = ("internal", "hang", "memory", "unexplained")
 
 
@@ -74,11 +75,14 @@ def published(fmt: str) -> Path:
     return RAW / f"{EDITION_ID}.{fmt}"
 
 
-def extract_dump(path: Path) -> dict:
-    """The edition's data as the pipeline extracts it (what `pipeline extract` would write)."""
+def extract_dump(path: Path) -> tuple[dict, set[tuple]]:
+    """The edition's data as the pipeline extracts it (what `pipeline extract` would write), and the
+    records its warnings name: (list, seq), or ("front",) for a warning about no item."""
     from pipeline.build import extract_edition
 
-    return extract_edition([path], path.stem).edition.model_dump(mode="json")
+    result = extract_edition([path], path.stem)
+    warned = {(w.list, w.seq) if w.seq is not None else ("front",) for w in result.info.warnings}
+    return result.edition.model_dump(mode="json"), warned
 
 
 @dataclass
@@ -88,10 +92,11 @@ class Reference:
     fmt: str
     data: bytes
     dump: dict = field(repr=False)
+    warned: set[tuple] = field(repr=False)
 
     @classmethod
     def load(cls, fmt: str) -> "Reference":
-        return cls(fmt, published(fmt).read_bytes(), extract_dump(published(fmt)))
+        return cls(fmt, published(fmt).read_bytes(), *extract_dump(published(fmt)))
 
 
 # ---------------------------------------------------------------- one mutant, in the child
@@ -102,7 +107,7 @@ def classify(ref: Reference, op: Operator, mutation: Mutation, path: Path) -> tu
     from pipeline.errors import InputError
 
     try:
-        dump = extract_dump(path)
+        dump, warned = extract_dump(path)
     except InputError as err:
         return "clean_error", f"[{err.code}] {err}"
     except MemoryError:
@@ -114,7 +119,7 @@ def classify(ref: Reference, op: Operator, mutation: Mutation, path: Path) -> tu
     if dump == ref.dump:
         return "identical", ""
     owners = explain.touched_owners(ref.data, mutation.data) if ref.fmt == "txt" else None
-    why_not = explain.explained(ref.dump, dump, op.legit, mutation.sites, owners)
+    why_not = explain.explained(ref.dump, dump, op.legit, mutation.sites, owners, flagged=warned - ref.warned)
     difference = explain.describe(ref.dump, dump)
     return ("different", difference) if why_not is None else ("unexplained", f"{why_not}: {difference}")
 
@@ -126,6 +131,8 @@ def _where(err: BaseException) -> str:
 
 
 def _child(conn, ref: Reference, op: Operator, mutation: Mutation, path: Path) -> None:
+    # a backstop for bombs faster than the parent's RSS polling: MemoryError instead of a starved machine
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
     logging.disable(logging.CRITICAL)  # pdfminer's warnings about the damage we made
     warnings.simplefilter("ignore")
     start = time.perf_counter()

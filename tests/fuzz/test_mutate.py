@@ -72,6 +72,7 @@ def test_unconfined_differences_are_not_explained():
     two_items["lists"]["basic"]["categories"][0]["items"][1]["text"] = "做好组织工做。"
     assert explain.explained(REFERENCE, two_items, "chars", 1, None)  # two records, one flip
     assert explain.explained(REFERENCE, _with(1, "加强"), "chars", 1, None)  # a long edit
+    assert explain.explained(REFERENCE, _with(1, "加强"), "chars", 1, None, flagged={("basic", 1)}) is None  # warned
     assert explain.explained(REFERENCE, _with(1, "加强党的建没，推进全面从严治党。"), "none", 1, None)  # operator may not change data
     assert explain.explained(REFERENCE, _with(1, "加强"), "lines", 1, {("basic", 2)})  # not the touched line's item
     assert explain.explained(REFERENCE, _with(1, "加强"), "lines", 1, {("basic", 1)}) is None
