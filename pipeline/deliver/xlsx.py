@@ -37,6 +37,8 @@ from pipeline.deliver import (
     read_rows,
     table_description,
 )
+from pipeline.errors import InputError
+from pipeline.lists import KINDS
 from pipeline.models import EditionInfo
 
 SHEET_NAME_MAX = 31  # Excel's limit
@@ -83,14 +85,32 @@ def cell_value(column: Column, value):
     return value
 
 
-def _set(ws: Worksheet, row: int, col: int, value):
-    """Write a value as data: never a formula, no illegal control characters."""
+def _set(ws: Worksheet, row: int, col: int, value, about: dict | None = None):
+    """Write a value as data: never a formula, no illegal control characters, never cut short.
+
+    `about` names what the value is (column, list, category, seq) for the error a too-long text raises."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:CELL_MAX]
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(value) > CELL_MAX:
+            raise _cell_too_long(ws, row, col, len(value), about or {})
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
     return cell
+
+
+def _cell_too_long(ws: Worksheet, row: int, col: int, length: int, about: dict) -> InputError:
+    """Excel keeps a cell's first CELL_MAX characters and drops the rest: refuse rather than cut the text."""
+    column = f" in column {about['column']}" if about.get("column") else ""
+    return InputError("cell_too_long",
+                      f"text of {length:,} characters{column}, more than an Excel cell holds ({CELL_MAX:,})",
+                      where=f"sheet {ws.title} cell {get_column_letter(col)}{row}", list_kind=about.get("list"),
+                      category=about.get("category"), seq=about.get("seq"))
+
+
+def _list_feeding(table: str) -> str | None:
+    """The list kind whose items make the table's rows; None for tables of every list (categories, departments)."""
+    return next((k.key for k in KINDS.values() if table in k.tables), None)
 
 
 def _fit(ws: Worksheet, widths: dict[int, int], first_data_row: int) -> None:
@@ -113,10 +133,12 @@ def write_table_sheet(ws: Worksheet, table: str, rows: list[dict]) -> None:
         name.font, name.fill, name.border = NAME_FONT, NAME_FILL, BOTTOM
         name.comment = Comment(f"{c.en}\n{c.zh}" + ("\n(list: items joined with 、)" if c.is_list else ""), "duty-lists")
         widths[j] = max(display_width(c.zh or ""), display_width(c.name))
+    list_key = _list_feeding(table)
     for i, row in enumerate(rows, start=3):
+        about = {"list": list_key or row.get("list"), "category": row.get("category"), "seq": row.get("seq")}
         for j, c in enumerate(cols, start=1):
             value = cell_value(c, row.get(c.name))
-            _set(ws, i, j, value)
+            _set(ws, i, j, value, {**about, "column": c.name})
             if value is not None:
                 widths[j] = max(widths[j], display_width(str(value)))
     _fit(ws, widths, first_data_row=3)
@@ -206,11 +228,14 @@ def build_workbook(edition_dir: Path) -> tuple[Workbook, EditionInfo]:
     wb = Workbook()
     meta = wb.active
     meta.title = META_SHEET
-    write_meta_sheet(meta, info, {t: len(rows) for t, rows in tables.items()})
-    for table, rows in tables.items():
-        if len(table) > SHEET_NAME_MAX:
-            raise ValueError(f"table name {table!r} is longer than Excel's {SHEET_NAME_MAX}-character sheet names")
-        write_table_sheet(wb.create_sheet(table), table, rows)
+    try:
+        write_meta_sheet(meta, info, {t: len(rows) for t, rows in tables.items()})
+        for table, rows in tables.items():
+            if len(table) > SHEET_NAME_MAX:
+                raise ValueError(f"table name {table!r} is longer than Excel's {SHEET_NAME_MAX}-character sheet names")
+            write_table_sheet(wb.create_sheet(table), table, rows)
+    except InputError as err:  # a text too long for a cell: name the workbook, not the temporary directory
+        raise err.located(file=f"{info.edition_id}.xlsx")
     wb.properties.title = info.title
     wb.properties.subject = f"{info.edition_id}: {', '.join(list_title(k) for k in info.lists)}"
     wb.properties.creator = f"duty-lists {info.pipeline_version}"

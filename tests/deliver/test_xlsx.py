@@ -1,4 +1,5 @@
-"""The per-edition Excel workbook: sheets, two heading rows, frozen header, filters, values, widths, metadata sheet.
+"""The per-edition Excel workbook: sheets, two heading rows, frozen header, filters, values, widths, metadata sheet,
+a text too long for a cell.
 
 Sheet names and headings are written out below by hand from pipeline/models.py.
 """
@@ -10,9 +11,13 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
+import builders
+from builders import write_text
 from helpers import TABLE_NAMES
+from pipeline.cli import main
 from pipeline.deliver.xlsx import MAX_WIDTH, display_width, write_workbook
 from pipeline.errors import InputError
+from pipeline.models import BasicDutyRow
 
 FULL = "testtown-2025-07"
 
@@ -173,3 +178,47 @@ def test_real_edition(real_output):
     assert wb["reclaimed_duties"].max_row - 2 == 126
     rows = [[c for c in row if c is not None] for row in wb["edition"].iter_rows(values_only=True)]
     assert ["basic", "基本履职事项清单", 9, 9, 119, 119, "是 yes"] in rows
+
+
+# --------------------------------------------------------------------------- #
+# a text longer than a cell holds: refused, never cut
+
+
+def _basic_with_text(edition_dir, helpers, length: int) -> str:
+    text = "优化营商环境。" * (length // 7) + "服" * (length % 7)
+    rows = [BasicDutyRow(edition_id=FULL, seq=s, category_no=c, category=cat, text=t) for s, c, cat, t in helpers.BASIC]
+    rows[2] = rows[2].model_copy(update={"text": text})  # seq 3, 经济发展: row 5 of the sheet, column E (text)
+    helpers.write_table(edition_dir, "basic_duties", rows)
+    return text
+
+
+def test_a_text_longer_than_a_cell_holds_is_refused_before_anything_is_written(edition_dir, helpers):
+    _basic_with_text(edition_dir, helpers, 32_768)
+    before = sorted(p.name for p in edition_dir.iterdir())
+    with pytest.raises(InputError) as err:
+        write_workbook(edition_dir)
+    e = err.value
+    assert (e.code, e.where, e.list_kind, e.category, e.seq) == (
+        "cell_too_long", "sheet basic_duties cell E5", "basic", "经济发展", 3)
+    assert str(e) == ("testtown-2025-07.xlsx, sheet basic_duties cell E5, basic list, 经济发展, item 3: "
+                      "text of 32,768 characters in column text, more than an Excel cell holds (32,767)")
+    assert sorted(p.name for p in edition_dir.iterdir()) == before  # no workbook, no partial file
+
+
+def test_a_text_of_exactly_a_cells_length_is_written_whole(edition_dir, helpers):
+    text = _basic_with_text(edition_dir, helpers, 32_767)
+    assert load_workbook(write_workbook(edition_dir))["basic_duties"]["E5"].value == text
+
+
+def test_a_text_longer_than_a_cell_on_the_command_line(tmp_path, capsys):
+    """A basic duty of 40,000 characters extracts, validates and is written to Parquet and CSV, but no
+    spreadsheet holds it: the edition fails as a whole and nothing is left in --out."""
+    long_duty = "发展镇域经济，" * 5714 + "做好服务。"  # 40,003 characters
+    rows = [*builders.BASIC[:4], ["3", long_duty]]
+    path = write_text(tmp_path / "e.txt", tables=[(builders.BASIC_HEADER, rows), *builders.TABLES[1:]])
+    assert main(["extract", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error[cell_too_long]: e.xlsx, sheet basic_duties cell E5, basic list, 经济发展, item 3: "
+        "text of 40,003 characters in column text, more than an Excel cell holds (32,767)"]
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["e.txt"]  # no temporary directory left either

@@ -160,12 +160,13 @@ def _published_text_with_line(tmp_path: Path, number: int, edit) -> Path:
 
 
 def _one_tab_too_many(line: str) -> str:
-    assert line.startswith("31\t被征地农民社保补贴\t")  # coordinated item 31, under 六、社会保障（7项）
-    return line.replace("被征地农民社保补贴\t", "被征地农民社保补贴\t\t", 1)
+    """Coordinated item 31 (六、社会保障（7项）), its 配合职责 cell split in two by a stray tab."""
+    assert line.startswith("31\t被征地农民社保补贴\t") and line.endswith("凭证进行初审并上报。")
+    return line.replace("凭证进行初审并上报。", "凭证\t进行初审并上报。")
 
 
 def test_a_text_row_with_one_tab_too_many_is_refused(tmp_path):
-    """Line 230 of the published text form with a doubled tab: its 配合职责 cell would have been dropped."""
+    """Line 230 of the published text form with a stray tab in its last cell: 进行初审并上报 was dropped silently."""
     path = _published_text_with_line(tmp_path, 230, _one_tab_too_many)
     with pytest.raises(InputError) as err:
         build_edition(extract(path), "edited")
