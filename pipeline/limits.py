@@ -38,12 +38,16 @@ def inflate_limit_mb(mb: int) -> Iterator[None]:
         _max_inflate = previous
 
 
-def check_size(size: int, what: str, *, where: str | None = None) -> None:
-    """InputError too_large when `what` (e.g. "zip member word/document.xml") is past the limit."""
+def check_size(size: int, what: str, *, at_least: bool = False, where: str | None = None) -> None:
+    """InputError too_large when `what` (e.g. "zip member word/document.xml") is past the limit.
+
+    `size` is a declared or computed size, or with `at_least` what an inflater
+    produced before it stopped at the limit (the full size is never known).
+    """
     if size > _max_inflate:
+        amount = "more than" if at_least else f"{size / MiB:,.1f} MiB,"
         raise InputError(
             "too_large",
-            f"{what} inflates to {size / MiB:,.1f} MiB, more than the limit of {_max_inflate // MiB} MiB "
-            "(--max-inflate-mb)",
+            f"{what} inflates to {amount} past the limit of {_max_inflate // MiB} MiB (--max-inflate-mb)",
             where=where,
         )

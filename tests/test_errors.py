@@ -10,13 +10,15 @@ from __future__ import annotations
 import ast
 import json
 import os
+import zlib
 import shutil
 from pathlib import Path
 
 import pytest
 
 import builders
-from builders import encrypted_pdf, image_only_pdf, one_page_pdf, pdf_bytes, write_docx, write_text
+from builders import (HELVETICA, encrypted_pdf, flate_bomb, image_only_pdf, one_page_pdf, pdf_bytes, pdf_objects,
+                      rewrite_pdf, stream_data, stream_object, write_docx, write_text)
 from helpers import RAW
 from pipeline.cli import main
 from pipeline.errors import CODES, EXIT_INPUT
@@ -117,6 +119,31 @@ def _output_exists(tmp: Path) -> list[str]:
     return ["extract", str(write_docx(tmp / "e.docx")), "--out", str(tmp / "thesis")]
 
 
+def _pdf_damaged(tmp: Path) -> list[str]:
+    content = zlib.compress(b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET")
+    page = one_page_pdf(b"", b"<< /Font << /F1 5 0 R >> >>", [HELVETICA])
+    path = tmp / "damaged.pdf"  # the content stream's checksum overwritten
+    path.write_bytes(rewrite_pdf(page, {4: stream_object(content[:-4] + b"\0\0\0\0")}))
+    return ["extract", str(path), "--out", str(tmp / "out")]
+
+
+def _text_crosses_column(tmp: Path) -> list[str]:
+    edition = RAW / "songzhuang-2025-07.pdf"
+    bodies, _ = pdf_objects(edition.read_bytes())
+    page_11 = 32  # page 11's content stream: coordinated item 4's department 区工业和 moved over the rule at x 238.1
+    text = zlib.decompress(stream_data(bodies[page_11])).replace(b"188.9 244.489 Td", b"220.4 244.489 Td")
+    path = tmp / edition.name
+    path.write_bytes(rewrite_pdf(edition.read_bytes(), {page_11: stream_object(zlib.compress(text))}))
+    return ["extract", str(path), "--out", str(tmp / "out")]
+
+
+def _too_large(tmp: Path) -> list[str]:
+    page = one_page_pdf(b"", b"<< /Font << /F1 5 0 R >> >>", [HELVETICA])
+    path = tmp / "bomb.pdf"  # a content stream inflating to 2 MiB of zeros, the limit set to 1 MiB
+    path.write_bytes(rewrite_pdf(page, {4: stream_object(flate_bomb(2 << 20))}))
+    return ["--max-inflate-mb", "1", "extract", str(path), "--out", str(tmp / "out")]
+
+
 CASES = {
     "file_missing": lambda tmp: ["extract", str(tmp / "missing.docx"), "--out", str(tmp / "out")],
     "file_empty": _file("bad.docx", b""),
@@ -160,6 +187,9 @@ CASES = {
     "bad_output_path": lambda tmp: _out_through_a_file(tmp, "blocker"),
     "output_unwritable": lambda tmp: _out_through_a_file(tmp, "blocker/out"),
     "output_exists": _output_exists,
+    "pdf_damaged": _pdf_damaged,
+    "text_crosses_column": _text_crosses_column,
+    "too_large": _too_large,
 }  # fmt: skip
 
 

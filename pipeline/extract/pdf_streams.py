@@ -145,13 +145,14 @@ def ccitt_fax_decode(data: bytes, params: dict, watch: Watch, original) -> bytes
 
     columns = int_value(params.get("Columns", 1728)) if params else 1728
     rows = int_value(params.get("Rows", 0)) if params else 0
-    _check((abs(columns) + 7) // 8 * (abs(rows) or 8 * len(data)), watch)
+    _check((abs(columns) + 7) // 8 * (abs(rows) or 8 * len(data)), watch, at_least=False)
     return original(data, params)
 
 
-def _check(size: int, watch: Watch) -> None:
+def _check(size: int, watch: Watch, *, at_least: bool = True) -> None:
+    """The inflated size so far (at_least) or a computed bound, against the limit."""
     try:
-        check_size(size, watch.stream())
+        check_size(size, watch.stream(), at_least=at_least)
     except InputError as err:
         raise watch.report(err) from None
 
