@@ -76,7 +76,7 @@ def _check_short_row(cells: tuple[str, ...], table: RawTable, where: str) -> Non
         "unexpected_row",
         f"{len(cells)} cells where the table has {len(table.header)} columns ({' | '.join(table.header)}): "
         "a tab is missing, two cells ran together",
-        where=where, list_kind=kind.key if kind else None, seq=int(first) if first.isdigit() else None,
+        where=where, list_kind=kind.key if kind else None, seq=int(first) if first.isdecimal() else None,
     )
 
 
