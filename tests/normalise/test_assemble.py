@@ -182,3 +182,11 @@ def test_one_tab_too_many_on_the_command_line(tmp_path, capsys):
         "error[too_many_cells]: edited.txt, line 230, coordinated list, 社会保障, item 31: "
         "6 cells where the table has 5 columns"]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_superscript_number_is_an_unexpected_row_not_a_crash():
+    """`²`.isdigit() is true but int() refuses it: only decimal digits make an item number."""
+    basic = table(BASIC, ["一、党的建设（1项）"], ["²", "加强党的建设。"], where="page 4")
+    with pytest.raises(InputError) as err:
+        assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert (err.value.code, err.value.where, err.value.list_kind) == ("unexpected_row", "page 4 row 2", "basic")
