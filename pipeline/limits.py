@@ -45,9 +45,6 @@ def check_size(size: int, what: str, *, at_least: bool = False, where: str | Non
     produced before it stopped at the limit (the full size is never known).
     """
     if size > _max_inflate:
-        amount = "more than" if at_least else f"{size / MiB:,.1f} MiB,"
-        raise InputError(
-            "too_large",
-            f"{what} inflates to {amount} past the limit of {_max_inflate // MiB} MiB (--max-inflate-mb)",
-            where=where,
-        )
+        size_text = "inflates past" if at_least else f"is {size / MiB:,.1f} MiB, past"
+        limit = f"the limit of {_max_inflate // MiB} MiB (--max-inflate-mb)"
+        raise InputError("too_large", f"{what} {size_text} {limit}", where=where)

@@ -144,6 +144,11 @@ def _too_large(tmp: Path) -> list[str]:
     return ["--max-inflate-mb", "1", "extract", str(path), "--out", str(tmp / "out")]
 
 
+def _text_table(tmp: Path, basic_rows) -> list[str]:
+    path = write_text(tmp / "bad.txt", tables=[(builders.BASIC_HEADER, basic_rows), *builders.TABLES[1:]])
+    return ["extract", str(path), "--out", str(tmp / "out")]
+
+
 CASES = {
     "file_missing": lambda tmp: ["extract", str(tmp / "missing.docx"), "--out", str(tmp / "out")],
     "file_empty": _file("bad.docx", b""),
@@ -190,6 +195,9 @@ CASES = {
     "pdf_damaged": _pdf_damaged,
     "text_crosses_column": _text_crosses_column,
     "too_large": _too_large,
+    "too_many_cells": lambda tmp: _text_table(tmp, [*builders.BASIC[:2], ["2", "做好党员教育。", "多出的一格"], *builders.BASIC[3:]]),
+    # 35,005 characters: a valid item, but no spreadsheet cell holds it
+    "cell_too_long": lambda tmp: _text_table(tmp, [*builders.BASIC[:4], ["3", "发展镇域经济，" * 5000 + "做好服务。"]]),
 }  # fmt: skip
 
 
