@@ -42,7 +42,8 @@ CODES: dict[str, str] = {
     "no_table": "no duty-list table (header row 序号 | 事项名称 …) found",
     "list_missing": "one of the lists has no table",
     "header_mismatch": "a header row holds columns of a list but lacks others that list requires",
-    "unexpected_row": "a table row that is neither item, category heading nor continuation",
+    "unexpected_row": "a table row that is neither item, category heading nor continuation, "
+    "or a text-form row with fewer cells than columns (a tab lost)",
     "too_many_cells": "a table row has more cells than its table has columns",
     "item_before_category": "an item before any category heading",
     "item_invalid": "an item breaks a rule (clause numbering, empty field, …)",
