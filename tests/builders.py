@@ -258,3 +258,86 @@ def lzw_encode(data: bytes) -> bytes:
     if acc[1]:
         out.append((acc[0] << (8 - acc[1])) & 0xFF)
     return bytes(out)
+
+
+# --------------------------------------------------------------------------- #
+# damaged DOCX packages (test data): members changed, numbering lost, zip bombs
+
+
+def rewrite_zip(source: Path, path: Path, changes: dict[str, bytes | None]) -> Path:
+    """A copy of the zip `source` with members replaced (bytes) or removed (None), in the same order."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = changes.get(info.filename, old.read(info.filename))
+            if data is not None:
+                new.writestr(info.filename, data)
+    return Path(path)
+
+
+def edit_member(source: Path, path: Path, member: str, old: str, new: str, count: int = 1) -> Path:
+    """A copy of the zip `source` whose text member `member` has `old` replaced by `new` (`count` times, -1: all)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as archive:
+        text = archive.read(member).decode("utf-8")
+    if old not in text:
+        raise ValueError(f"{old!r} is not in {member}")  # the test's premise is wrong: say so
+    return rewrite_zip(source, path, {member: text.replace(old, new, count).encode("utf-8")})
+
+
+def without_numbering_part(source: Path, path: Path) -> Path:
+    """A copy of DOCX `source` with no numbering part: word/numbering.xml, its relationship and content type gone.
+
+    A consistent package (python-docx opens it), only the list definitions are lost.
+    """
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(source) as archive:
+        rels = archive.read("word/_rels/document.xml.rels").decode("utf-8")
+        types = archive.read("[Content_Types].xml").decode("utf-8")
+    rels = re.sub(r'<Relationship [^>]*Target="numbering.xml"/>', "", rels)
+    types = re.sub(r'<Override PartName="/word/numbering.xml"[^>]*/>', "", types)
+    changes = {"word/numbering.xml": None, "word/_rels/document.xml.rels": rels.encode(), "[Content_Types].xml": types.encode()}
+    return rewrite_zip(source, path, changes)
+
+
+def write_numbered_docx(path: Path, num_id: int) -> Path:
+    """write_docx's edition with the township cell of coordinated item 2 (table 2 row 4) numbered by list `num_id`."""
+    write_docx(path)
+    document = docx.Document(str(path))
+    number_paragraphs(document.tables[1].rows[3].cells[4], num_id)
+    document.save(path)
+    return Path(path)
+
+
+def zip_bomb(source: Path, path: Path, size: int, member: str = "word/document.xml", declared: int | None = None) -> Path:
+    """A copy of zip `source` whose `member` inflates to `size` spaces, streamed in chunks (about 1 KB on disk per MB).
+
+    `declared`: the size the zip headers claim instead, for a member that lies about its size.
+    """
+    import struct
+    import zipfile
+
+    chunk = b" " * (1 << 20)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != member:
+                new.writestr(info.filename, old.read(info.filename))
+                continue
+            with new.open(member, "w", force_zip64=size >= zipfile.ZIP64_LIMIT) as out:
+                for start in range(0, size, len(chunk)):
+                    out.write(chunk[: size - start])
+    if declared is not None:
+        data = bytearray(Path(path).read_bytes())
+        header = zipfile.ZipFile(path).getinfo(member).header_offset
+        struct.pack_into("<I", data, header + 22, declared)  # local file header: uncompressed size
+        name = member.encode()
+        entry = data.find(b"PK\x01\x02")  # central directory entries: name length at 28, name at 46
+        while struct.unpack_from("<H", data, entry + 28)[0] != len(name) or data[entry + 46 : entry + 46 + len(name)] != name:
+            entry = data.find(b"PK\x01\x02", entry + 4)
+        struct.pack_into("<I", data, entry + 24, declared)  # central directory entry: uncompressed size
+        Path(path).write_bytes(bytes(data))
+    return Path(path)

@@ -5,29 +5,62 @@ spans, so rows are read from the XML: a horizontally merged cell once, a
 vertically merged continuation as "". Word's automatic numbering lives in
 numbering.xml, not in the text, so it is rendered here ("1.") as the reader
 sees it.
+
+The package is inflated and checked by `zipped` (size limits, content types,
+relationships) before python-docx sees it; whatever python-docx still fails on
+is a damaged DOCX (docx_unreadable), never a bug of ours.
 """
 
 from __future__ import annotations
 
-import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import docx
-from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.exceptions import OpcError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from pipeline.errors import InputError
+from pipeline.extract import zipped
 from pipeline.extract.docx_numbering import Numbering
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 
+DOCX = zipped.ZipFormat("DOCX", "docx_unreadable")
+
+# What python-docx raises on a package that passed zipped's checks but is still
+# damaged: a related part or its content type missing (KeyError: "There is no
+# item named 'word/numbering.xml' in the archive"), a main part that is not a
+# Word document (ValueError), a part that is not XML (XMLSyntaxError).
+_LIBRARY_ERRORS = (KeyError, ValueError, etree.XMLSyntaxError, OpcError)
+
 
 def _open(path: Path):
+    package = zipped.inflated_copy(path, DOCX)
+    zipped.check_package(package, DOCX)
     try:
-        return docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as err:
-        raise InputError("docx_unreadable", "not a readable DOCX (corrupt, truncated or another format)") from err
+        document = docx.Document(package)
+    except _LIBRARY_ERRORS as err:
+        raise DOCX.unreadable(_library_failure(package, err)) from err
+    _check_body(document)
+    return document
+
+
+def _library_failure(package, err: Exception) -> str:
+    """What python-docx failed on, naming the part: its own messages name none for XML errors."""
+    part = zipped.unparsable_part(package)
+    if part is not None:
+        return f"{part} is not well-formed XML ({err})"
+    return str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
+
+
+def _check_body(document) -> None:
+    """The main part is a w:document with a w:body (python-docx reads whatever root it holds)."""
+    root = document.element
+    if root.tag != qn("w:document") or root.find(qn("w:body")) is None:
+        name = document.part.partname.membername
+        raise DOCX.unreadable(f"{name} has no w:document/w:body (its root is {root.tag})")
 
 
 def _paragraph_text(p, parent, numbering: Numbering) -> str:
@@ -52,11 +85,21 @@ def _row_cells(tr, parent, numbering: Numbering) -> tuple[str, ...]:
     return tuple(cells)
 
 
+@contextmanager
+def _at(where: str):
+    """Add the location to an InputError raised inside (a numbering that cannot be resolved)."""
+    try:
+        yield
+    except InputError as err:
+        raise err.located(where=where)
+
+
 def _table(tbl, parent, numbering: Numbering, index: int) -> RawTable:
-    rows = [
-        RawRow(_row_cells(tr, parent, numbering), f"table {index} row {n}")
-        for n, tr in enumerate(tbl.iterchildren(qn("w:tr")), 1)
-    ]
+    rows = []
+    for n, tr in enumerate(tbl.iterchildren(qn("w:tr")), 1):
+        where = f"table {index} row {n}"
+        with _at(where):
+            rows.append(RawRow(_row_cells(tr, parent, numbering), where))
     header = rows[0].cells if rows else ()
     return RawTable(header=header, rows=rows, where=f"table {index}")
 
@@ -64,13 +107,15 @@ def _table(tbl, parent, numbering: Numbering, index: int) -> RawTable:
 def extract(path: Path) -> RawDocument:
     document = _open(path)
     numbering = Numbering.of(document)
-    body = document.element.body
     doc = RawDocument(path=path, format="docx", front_matter=[])
-    for child in body.iterchildren():
+    paragraphs = 0
+    for child in document.element.find(qn("w:body")).iterchildren():
         if child.tag == qn("w:tbl"):
             doc.tables.append(_table(child, document, numbering, len(doc.tables) + 1))
-        elif child.tag == qn("w:p") and not doc.tables:
-            text = _paragraph_text(child, document, numbering).strip()
-            if text:
+        elif child.tag == qn("w:p"):
+            paragraphs += 1
+            with _at(f"paragraph {paragraphs}"):
+                text = _paragraph_text(child, document, numbering).strip()  # read always: counters advance
+            if text and not doc.tables:
                 doc.front_matter.append(text)
     return doc

@@ -8,11 +8,14 @@ formats, bullets, style numbering. Expected labels are written out by hand.
 
 from __future__ import annotations
 
+import re
+
 import docx
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from pipeline.errors import InputError
 from pipeline.extract import extract
 from pipeline.extract.docx_numbering import Numbering, format_number
 
@@ -140,13 +143,29 @@ def test_format_number(n, fmt, label):
     assert format_number(n, fmt) == label
 
 
-def test_num_id_zero_and_undefined_lists_have_no_label():
+def test_num_id_zero_has_no_label():
     document = docx.Document()
     add_list(document, 101, [("decimal", "%1.")])
     numbered(document.add_paragraph("a"), 0)  # numId 0: numbering switched off
-    numbered(document.add_paragraph("b"), 999)  # no such list
     numbered(document.add_paragraph("c"), 101)
-    assert labels(document) == ["", "", "1."]
+    assert labels(document) == ["", "1."]
+
+
+@pytest.mark.parametrize(
+    "num_id, ilvl, message",
+    [
+        (999, 0, "list 999 (w:numId), which word/numbering.xml does not define (no w:num)"),
+        (101, 3, "list 101 (w:numId) at level 3, which word/numbering.xml does not define (no w:lvl)"),
+    ],
+)
+def test_a_list_or_level_that_is_not_defined_is_an_error(num_id, ilvl, message):
+    """Rendering nothing would merge a numbered clause into the one before."""
+    document = docx.Document()
+    add_list(document, 101, [("decimal", "%1.")])
+    numbered(document.add_paragraph("a"), num_id, ilvl)
+    with pytest.raises(InputError, match=re.escape(message)) as err:
+        labels(document)
+    assert err.value.code == "docx_numbering"
 
 
 def test_style_numbering_and_direct_numbering_override():
