@@ -76,12 +76,12 @@ def published(fmt: str) -> Path:
 
 
 def extract_dump(path: Path) -> tuple[dict, set[tuple]]:
-    """The edition's data as the pipeline extracts it (what `pipeline extract` would write), and the
-    records its warnings name: (list, seq), or ("front",) for a warning about no item."""
+    """The edition's data as the pipeline extracts it (what `pipeline extract` would write), and its
+    warnings as (code, record): record (list, seq), or ("front",) for a warning about no item."""
     from pipeline.build import extract_edition
 
     result = extract_edition([path], path.stem)
-    warned = {(w.list, w.seq) if w.seq is not None else ("front",) for w in result.info.warnings}
+    warned = {(w.code, (w.list, w.seq) if w.seq is not None else ("front",)) for w in result.info.warnings}
     return result.edition.model_dump(mode="json"), warned
 
 
@@ -102,6 +102,11 @@ class Reference:
 # ---------------------------------------------------------------- one mutant, in the child
 
 
+def _newly_warned(warned: set[tuple], before: set[tuple]) -> frozenset[tuple]:
+    """Records named by a warning (code and record) that the published file does not have."""
+    return frozenset(record for _code, record in warned - before)
+
+
 def classify(ref: Reference, op: Operator, mutation: Mutation, path: Path) -> tuple[str, str]:
     """(verdict, detail) of extracting the mutant at `path`."""
     from pipeline.errors import InputError
@@ -119,7 +124,7 @@ def classify(ref: Reference, op: Operator, mutation: Mutation, path: Path) -> tu
     if dump == ref.dump:
         return "identical", ""
     owners = explain.touched_owners(ref.data, mutation.data) if ref.fmt == "txt" else None
-    why_not = explain.explained(ref.dump, dump, op.legit, mutation.sites, owners, flagged=warned - ref.warned)
+    why_not = explain.explained(ref.dump, dump, op.legit, mutation.sites, owners, flagged=_newly_warned(warned, ref.warned))
     difference = explain.describe(ref.dump, dump)
     return ("different", difference) if why_not is None else ("unexplained", f"{why_not}: {difference}")
 
