@@ -50,7 +50,18 @@ _CHUNK = 1 << 20  # read(n) inflates at most about n bytes per step
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError)
 
 
-def inflated_copy(path: Path, fmt: ZipFormat) -> io.BytesIO:
+class InflatedCopy(io.BytesIO):
+    """An archive in memory whose str() is the file it came from: libraries put their input in messages."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def inflated_copy(path: Path, fmt: ZipFormat) -> InflatedCopy:
     """The archive at `path` with every member inflated and stored uncompressed."""
     check_size(Path(path).stat().st_size, "the file")  # bounds the central directory zipfile parses
     try:
@@ -59,7 +70,7 @@ def inflated_copy(path: Path, fmt: ZipFormat) -> io.BytesIO:
         raise fmt.unreadable(f"not a zip archive, or a damaged one ({err})") from err
     with archive:
         check_members(archive, fmt)
-        copy = io.BytesIO()
+        copy = InflatedCopy(Path(path).name)
         with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as stored:
             for info in archive.infolist():
                 _copy_member(archive, info, stored, fmt)
@@ -94,8 +105,11 @@ def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, stored: zipfil
 # and relationships without Id or Type are silently dropped (numbering lost).
 
 _CONTENT_TYPES = "[Content_Types].xml"
+_PACKAGE_RELS = "_rels/.rels"
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# the package's main part (document.xml, workbook.xml); python-docx and openpyxl know only this spelling
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 # resolve_entities=False, no_network: an XML part never expands entities or fetches anything
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
@@ -104,13 +118,16 @@ def check_package(package: io.BytesIO, fmt: ZipFormat) -> None:
     """The content types and every relationship part are well-formed and complete."""
     with zipfile.ZipFile(package) as archive:
         names = archive.namelist()
-        for required in (_CONTENT_TYPES, "_rels/.rels"):
+        for required in (_CONTENT_TYPES, _PACKAGE_RELS):
             if required not in names:
                 raise fmt.unreadable(f"the package has no {required}")
         _check_content_types(_xml(archive, _CONTENT_TYPES, fmt), fmt)
         for name in names:
             if name.endswith(".rels"):
                 _check_relationships(name, _xml(archive, name, fmt), fmt)
+        package_rels = _xml(archive, _PACKAGE_RELS, fmt)
+        if not any(rel.get("Type") == _OFFICE_DOCUMENT for rel in package_rels.iterchildren(f"{_RELS}Relationship")):
+            raise fmt.unreadable(f"{_PACKAGE_RELS} has no officeDocument relationship: the main part is unknown")
     package.seek(0)
 
 
@@ -135,14 +152,14 @@ def _xml(archive: zipfile.ZipFile, name: str, fmt: ZipFormat):
 
 def _check_content_types(root, fmt: ZipFormat) -> None:
     if root.tag != f"{_CT}Types":
-        raise fmt.unreadable(f"{_CONTENT_TYPES}: the root element is {root.tag}, not Types")
+        raise fmt.unreadable(f"{_CONTENT_TYPES}: the root element is {root.tag}, not {_CT}Types")
     _check_attributes(_CONTENT_TYPES, root.iterchildren(f"{_CT}Default"), ("Extension", "ContentType"), fmt)
     _check_attributes(_CONTENT_TYPES, root.iterchildren(f"{_CT}Override"), ("PartName", "ContentType"), fmt)
 
 
 def _check_relationships(name: str, root, fmt: ZipFormat) -> None:
     if root.tag != f"{_RELS}Relationships":
-        raise fmt.unreadable(f"{name}: the root element is {root.tag}, not Relationships")
+        raise fmt.unreadable(f"{name}: the root element is {root.tag}, not {_RELS}Relationships")
     relationships = list(root.iterchildren(f"{_RELS}Relationship"))
     _check_attributes(name, relationships, ("Id", "Type", "Target"), fmt)
     seen: set[str] = set()
