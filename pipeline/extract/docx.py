@@ -49,18 +49,20 @@ def _open(path: Path):
 
 def _library_failure(package, err: Exception) -> str:
     """What python-docx failed on, naming the part: its own messages name none for XML errors."""
-    part = zipped.unparsable_part(package)
+    part = zipped.unparsable_part(package) if isinstance(err, etree.XMLSyntaxError) else None
     if part is not None:
         return f"{part} is not well-formed XML ({err})"
     return str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
 
 
 def _check_body(document) -> None:
-    """The main part is a w:document with a w:body (python-docx reads whatever root it holds)."""
+    """The main part is a w:document with a w:body (python-docx reads whatever root it holds), and no DTD."""
     root = document.element
+    name = document.part.partname.membername
     if root.tag != qn("w:document") or root.find(qn("w:body")) is None:
-        name = document.part.partname.membername
         raise DOCX.unreadable(f"{name} has no w:document/w:body (its root is {root.tag})")
+    if zipped.declares_dtd(root):
+        raise DOCX.unreadable(f"{name} declares a DTD (<!DOCTYPE>), which OOXML forbids: text in its entities would be lost")
 
 
 def _paragraph_text(p, parent, numbering: Numbering) -> str:

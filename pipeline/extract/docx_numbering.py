@@ -19,6 +19,7 @@ from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 
 from pipeline.errors import InputError
+from pipeline.extract.zipped import declares_dtd
 
 _CHINESE_DIGITS = "零一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -179,6 +180,8 @@ def _related_root(document, reltype: str, tag: str):
     name = part.partname.membername
     if not isinstance(part, XmlPart) or part.element.tag != qn(tag):
         raise InputError("docx_unreadable", f"not a readable DOCX: {rels} relates {name}, which is not a {tag} part")
+    if declares_dtd(part.element):
+        raise InputError("docx_unreadable", f"not a readable DOCX: {name} declares a DTD (<!DOCTYPE>), which OOXML forbids")
     return name, part.element
 
 

@@ -131,6 +131,11 @@ def check_package(package: io.BytesIO, fmt: ZipFormat) -> None:
     package.seek(0)
 
 
+def declares_dtd(root) -> bool:
+    """OPC forbids DTDs in parts; parsers that do not resolve entities (python-docx's) drop their text."""
+    return bool(root.getroottree().docinfo.doctype)
+
+
 def unparsable_part(package: io.BytesIO) -> str | None:
     """The first XML part that is not well-formed, if any: names the part a library choked on."""
     with zipfile.ZipFile(package) as archive:

@@ -87,6 +87,15 @@ def _edited(member: str, old: str, new: str, count: int = 1):
     return lambda tmp: edit_member(PUBLISHED, tmp / "bad.docx", member, old, new, count)
 
 
+def _entity_in_title(tmp: Path) -> Path:
+    """The cover title spelled with an entity a DTD declares: python-docx keeps the text before it only."""
+    with zipfile.ZipFile(PUBLISHED) as archive:
+        text = archive.read("word/document.xml").decode()
+    text = text.replace("<w:document ", '<!DOCTYPE w:document [<!ENTITY duty "事项">]><w:document ', 1)
+    text = text.replace("履行职责事项清单", "履行职责&duty;清单", 1)
+    return rewrite_zip(PUBLISHED, tmp / "bad.docx", {"word/document.xml": text.encode()})
+
+
 UNREADABLE = [
     # python-docx before: TypeError (join() argument must be str … not 'NoneType')
     pytest.param(_edited(RELS, 'Target="styles.xml"', 'Tagret="styles.xml"'),
@@ -109,6 +118,8 @@ UNREADABLE = [
                  id="document-truncated"),
     pytest.param(_edited("word/styles.xml", "<w:style ", "<w:style <"), "word/styles.xml is not well-formed XML",
                  id="styles-not-xml"),
+    # python-docx before: the title read as 履行职责 (no_title; inside a cell, text silently cut)
+    pytest.param(_entity_in_title, "word/document.xml declares a DTD", id="dtd-entity"),
     pytest.param(lambda tmp: rewrite_zip(PUBLISHED, tmp / "bad.docx", {"word/document.xml": None}),
                  "no item named 'word/document.xml'", id="document-missing"),
     pytest.param(lambda tmp: rewrite_zip(PUBLISHED, tmp / "bad.docx", {"[Content_Types].xml": None}),
