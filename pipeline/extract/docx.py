@@ -27,8 +27,6 @@ from pipeline.extract import zipped
 from pipeline.extract.docx_numbering import Numbering
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 
-DOCX = zipped.ZipFormat("DOCX", "docx_unreadable")
-
 # What python-docx raises on a package that passed zipped's checks but is still
 # damaged: a related part or its content type missing (KeyError: "There is no
 # item named 'word/numbering.xml' in the archive"), a main part that is not a
@@ -36,13 +34,20 @@ DOCX = zipped.ZipFormat("DOCX", "docx_unreadable")
 _LIBRARY_ERRORS = (KeyError, ValueError, etree.XMLSyntaxError, OpcError)
 
 
+def _unreadable(detail: str) -> InputError:
+    return InputError("docx_unreadable", f"not a readable DOCX: {detail}")
+
+
 def _open(path: Path):
-    package = zipped.inflated_copy(path, DOCX)
-    zipped.check_package(package, DOCX)
+    try:
+        package = zipped.inflated_copy(path)
+        zipped.check_package(package)
+    except zipped.Damaged as err:
+        raise _unreadable(str(err)) from err
     try:
         document = docx.Document(package)
     except _LIBRARY_ERRORS as err:
-        raise DOCX.unreadable(_library_failure(package, err)) from err
+        raise _unreadable(_library_failure(package, err)) from err
     _check_body(document)
     return document
 
@@ -60,9 +65,9 @@ def _check_body(document) -> None:
     root = document.element
     name = document.part.partname.membername
     if root.tag != qn("w:document") or root.find(qn("w:body")) is None:
-        raise DOCX.unreadable(f"{name} has no w:document/w:body (its root is {root.tag})")
+        raise _unreadable(f"{name} has no w:document/w:body (its root is {root.tag})")
     if zipped.declares_dtd(root):
-        raise DOCX.unreadable(f"{name} declares a DTD (<!DOCTYPE>), which OOXML forbids: text in its entities would be lost")
+        raise _unreadable(f"{name} declares a DTD (<!DOCTYPE>), which OOXML forbids: text in its entities would be lost")
 
 
 def _paragraph_text(p, parent, numbering: Numbering) -> str:

@@ -14,8 +14,9 @@ it (2.2 GB peak for a member declaring 1 MB and holding 2 GB). So:
 3. the format's library (python-docx, openpyxl) reads that copy, where it has
    nothing left to inflate.
 
-A damaged archive is an InputError with the format's "unreadable" code,
-naming the member where there is one.
+A damaged archive raises `Damaged`, naming the member where there is one; the
+format's module turns it into its own InputError code ("docx_unreadable").
+Sizes past the limit are InputError too_large (pipeline.limits).
 """
 
 from __future__ import annotations
@@ -24,21 +25,14 @@ import io
 import shutil
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-from pipeline.errors import InputError
 from pipeline.limits import check_size
 
-@dataclass(frozen=True)
-class ZipFormat:
-    name: str  # as messages say it: "DOCX"
-    code: str  # its InputError code for a damaged file: "docx_unreadable"
-
-    def unreadable(self, detail: str) -> InputError:
-        return InputError(self.code, f"not a readable {self.name}: {detail}")
+class Damaged(Exception):
+    """A damaged archive or package; the message names the member or part."""
 
 
 _CHUNK = 1 << 20  # read(n) inflates at most about n bytes per step
@@ -61,41 +55,41 @@ class InflatedCopy(io.BytesIO):
         return self.name
 
 
-def inflated_copy(path: Path, fmt: ZipFormat) -> InflatedCopy:
+def inflated_copy(path: Path) -> InflatedCopy:
     """The archive at `path` with every member inflated and stored uncompressed."""
     check_size(Path(path).stat().st_size, "the file")  # bounds the central directory zipfile parses
     try:
         archive = zipfile.ZipFile(path)
     except _ZIP_ERRORS as err:
-        raise fmt.unreadable(f"not a zip archive, or a damaged one ({err})") from err
+        raise Damaged(f"not a zip archive, or a damaged one ({err})") from err
     with archive:
-        check_members(archive, fmt)
+        check_members(archive)
         copy = InflatedCopy(Path(path).name)
         with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as stored:
             for info in archive.infolist():
-                _copy_member(archive, info, stored, fmt)
+                _copy_member(archive, info, stored)
     copy.seek(0)
     return copy
 
 
-def check_members(archive: zipfile.ZipFile, fmt: ZipFormat) -> None:
+def check_members(archive: zipfile.ZipFile) -> None:
     """Refuse, before inflating anything, members past the limit, alone or together, and repeated names."""
     seen: set[str] = set()
     for info in archive.infolist():
         check_size(info.file_size, f"zip member {info.filename}")
         if info.filename in seen:  # which copy a library reads is its choice: ambiguous
-            raise fmt.unreadable(f"zip member {info.filename} appears twice")
+            raise Damaged(f"zip member {info.filename} appears twice")
         seen.add(info.filename)
     check_size(sum(info.file_size for info in archive.infolist()), "the total of the zip's members")
 
 
-def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, stored: zipfile.ZipFile, fmt: ZipFormat) -> None:
+def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, stored: zipfile.ZipFile) -> None:
     big = info.file_size >= zipfile.ZIP64_LIMIT  # only with --max-inflate-mb past 2 GiB
     try:
         with archive.open(info) as source, stored.open(info.filename, "w", force_zip64=big) as target:
             shutil.copyfileobj(source, target, _CHUNK)
     except _ZIP_ERRORS as err:
-        raise fmt.unreadable(f"zip member {info.filename} cannot be inflated ({err})") from err
+        raise Damaged(f"zip member {info.filename} cannot be inflated ({err})") from err
 
 
 # --------------------------------------------------------------------------- #
@@ -114,20 +108,20 @@ _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relati
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
-def check_package(package: io.BytesIO, fmt: ZipFormat) -> None:
+def check_package(package: io.BytesIO) -> None:
     """The content types and every relationship part are well-formed and complete."""
     with zipfile.ZipFile(package) as archive:
         names = archive.namelist()
         for required in (_CONTENT_TYPES, _PACKAGE_RELS):
             if required not in names:
-                raise fmt.unreadable(f"the package has no {required}")
-        _check_content_types(_xml(archive, _CONTENT_TYPES, fmt), fmt)
+                raise Damaged(f"the package has no {required}")
+        _check_content_types(_xml(archive, _CONTENT_TYPES))
         for name in names:
             if name.endswith(".rels"):
-                _check_relationships(name, _xml(archive, name, fmt), fmt)
-        package_rels = _xml(archive, _PACKAGE_RELS, fmt)
+                _check_relationships(name, _xml(archive, name))
+        package_rels = _xml(archive, _PACKAGE_RELS)
         if not any(rel.get("Type") == _OFFICE_DOCUMENT for rel in package_rels.iterchildren(f"{_RELS}Relationship")):
-            raise fmt.unreadable(f"{_PACKAGE_RELS} has no officeDocument relationship: the main part is unknown")
+            raise Damaged(f"{_PACKAGE_RELS} has no officeDocument relationship: the main part is unknown")
     package.seek(0)
 
 
@@ -148,39 +142,39 @@ def unparsable_part(package: io.BytesIO) -> str | None:
     return None
 
 
-def _xml(archive: zipfile.ZipFile, name: str, fmt: ZipFormat):
+def _xml(archive: zipfile.ZipFile, name: str):
     try:
         return etree.fromstring(archive.read(name), _PARSER)
     except etree.XMLSyntaxError as err:
-        raise fmt.unreadable(f"{name} is not well-formed XML ({err})") from err
+        raise Damaged(f"{name} is not well-formed XML ({err})") from err
 
 
-def _check_content_types(root, fmt: ZipFormat) -> None:
+def _check_content_types(root) -> None:
     if root.tag != f"{_CT}Types":
-        raise fmt.unreadable(f"{_CONTENT_TYPES}: the root element is {root.tag}, not {_CT}Types")
-    _check_attributes(_CONTENT_TYPES, root.iterchildren(f"{_CT}Default"), ("Extension", "ContentType"), fmt)
-    _check_attributes(_CONTENT_TYPES, root.iterchildren(f"{_CT}Override"), ("PartName", "ContentType"), fmt)
+        raise Damaged(f"{_CONTENT_TYPES}: the root element is {root.tag}, not {_CT}Types")
+    _check_attributes(_CONTENT_TYPES, root.iterchildren(f"{_CT}Default"), ("Extension", "ContentType"))
+    _check_attributes(_CONTENT_TYPES, root.iterchildren(f"{_CT}Override"), ("PartName", "ContentType"))
 
 
-def _check_relationships(name: str, root, fmt: ZipFormat) -> None:
+def _check_relationships(name: str, root) -> None:
     if root.tag != f"{_RELS}Relationships":
-        raise fmt.unreadable(f"{name}: the root element is {root.tag}, not {_RELS}Relationships")
+        raise Damaged(f"{name}: the root element is {root.tag}, not {_RELS}Relationships")
     relationships = list(root.iterchildren(f"{_RELS}Relationship"))
-    _check_attributes(name, relationships, ("Id", "Type", "Target"), fmt)
+    _check_attributes(name, relationships, ("Id", "Type", "Target"))
     seen: set[str] = set()
     for rel in relationships:
         rel_id = rel.get("Id")
         if rel_id in seen:  # python-docx keeps one of them: the other part is lost silently
-            raise fmt.unreadable(f"{name}: relationship Id {rel_id} appears twice")
+            raise Damaged(f"{name}: relationship Id {rel_id} appears twice")
         seen.add(rel_id)
         if rel.get("TargetMode", "Internal") not in ("Internal", "External"):
-            raise fmt.unreadable(f"{name}: relationship {rel_id} has TargetMode {rel.get('TargetMode')!r}")
+            raise Damaged(f"{name}: relationship {rel_id} has TargetMode {rel.get('TargetMode')!r}")
 
 
-def _check_attributes(name: str, elements, attributes: tuple[str, ...], fmt: ZipFormat) -> None:
+def _check_attributes(name: str, elements, attributes: tuple[str, ...]) -> None:
     """Each element has every one of `attributes`, not empty (libraries read them without checking)."""
     for n, element in enumerate(elements, 1):
         missing = [a for a in attributes if not element.get(a)]
         if missing:
             tag = etree.QName(element).localname
-            raise fmt.unreadable(f"{name}: {tag} {n} has no {missing[0]} attribute")
+            raise Damaged(f"{name}: {tag} {n} has no {missing[0]} attribute")
