@@ -31,6 +31,7 @@ from lxml import etree
 
 from pipeline.limits import check_size
 
+
 class Damaged(Exception):
     """A damaged archive or package; the message names the member or part."""
 
