@@ -15,7 +15,7 @@ from typing import Iterator
 from pipeline.errors import InputError
 
 MiB = 1 << 20
-DEFAULT_MAX_INFLATE_MB = 64
+DEFAULT_MAX_INFLATE_MB = 32
 
 _max_inflate = DEFAULT_MAX_INFLATE_MB * MiB
 

@@ -195,6 +195,8 @@ CASES = {
     "pdf_damaged": _pdf_damaged,
     "text_crosses_column": _text_crosses_column,
     "too_large": _too_large,
+    "docx_numbering": lambda tmp: [  # table 2 row 4 numbered by a list the package does not define
+        "extract", str(builders.write_numbered_docx(tmp / "bad.docx", 999)), "--out", str(tmp / "out")],
     "too_many_cells": lambda tmp: _text_table(tmp, [*builders.BASIC[:2], ["2", "做好党员教育。", "多出的一格"], *builders.BASIC[3:]]),
     # 35,005 characters: a valid item, but no spreadsheet cell holds it
     "cell_too_long": lambda tmp: _text_table(tmp, [*builders.BASIC[:4], ["3", "发展镇域经济，" * 5000 + "做好服务。"]]),

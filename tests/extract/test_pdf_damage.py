@@ -211,7 +211,7 @@ def test_bomb_is_too_large(tmp_path, limit_1_mb, encode, filters):
 
 
 def test_bomb_is_refused_without_inflating_it(tmp_path):
-    # 512 MiB of zeros against the default limit of 64 MiB: memory stays near the limit
+    # 512 MiB of zeros against the default limit: memory stays near the limit
     # (zlib's output blocks and their joined copy: twice the limit at most)
     import tracemalloc
 
