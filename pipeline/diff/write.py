@@ -13,7 +13,6 @@ from typing import Callable
 
 import pyarrow as pa
 
-from pipeline.errors import InputError
 from pipeline.models import ChangeRow, FieldChangeRow
 from pipeline.write import arrow_schema, atomic_directory, write_arrow_table
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
@@ -69,7 +70,7 @@ def test_published_text_form_page_breaks_start_new_tables():
 # a row short of a cell: the text form merges no cells
 
 
-def _real_with(tmp_path, number: int, edit) -> "Path":
+def _real_with(tmp_path, number: int, edit) -> Path:
     """A copy of the published text form with line `number` (1-based) changed by `edit`."""
     lines = REAL.read_text(encoding="utf-8").split("\n")
     lines[number - 1] = edit(lines[number - 1])
