@@ -55,3 +55,22 @@ def docx_rows(path: Path) -> list[list[list[str]]]:
             rows.append(cells)
         tables.append(rows)
     return tables
+
+
+def published_text_with(tmp_path: Path, number: int, edit) -> Path:
+    """A copy of the published text form with line `number` (1-based) changed by `edit(line) -> line`."""
+    lines = (RAW / f"{EDITION_ID}.txt").read_text(encoding="utf-8").split("\n")
+    lines[number - 1] = edit(lines[number - 1])
+    path = tmp_path / "edited.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def replacing(old: str, new: str):
+    """An edit for published_text_with: `old` (which must be on the line) replaced by `new`."""
+
+    def edit(line: str) -> str:
+        assert old in line, f"{old!r} is not on the line"
+        return line.replace(old, new)
+
+    return edit

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import tracemalloc
-from pathlib import Path
 
 import pytest
 
 import builders
 from builders import write_text
-from helpers import EDITION_ID, RAW
+from helpers import EDITION_ID, RAW, published_text_with
 from pipeline.cli import main
 from pipeline.errors import EXIT_INPUT, InputError
 from pipeline.extract import extract
@@ -70,19 +69,10 @@ def test_published_text_form_page_breaks_start_new_tables():
 # a row short of a cell: the text form merges no cells
 
 
-def _real_with(tmp_path, number: int, edit) -> Path:
-    """A copy of the published text form with line `number` (1-based) changed by `edit`."""
-    lines = REAL.read_text(encoding="utf-8").split("\n")
-    lines[number - 1] = edit(lines[number - 1])
-    path = tmp_path / "edited.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
 def test_a_row_with_a_tab_missing_is_an_error(tmp_path):
     """Line 230 is coordinated item 31 (被征地农民社保补贴): without the tab after its name, the name would swallow
     the departments and every cell after them would sit one column to the left."""
-    path = _real_with(tmp_path, 230, lambda line: line.replace("被征地农民社保补贴\t", "被征地农民社保补贴", 1))
+    path = published_text_with(tmp_path, 230, lambda line: line.replace("被征地农民社保补贴\t", "被征地农民社保补贴", 1))
     with pytest.raises(InputError) as err:
         extract(path)
     assert err.value.code == "unexpected_row"
@@ -115,7 +105,7 @@ def test_headings_with_their_trailing_tabs_trimmed_are_still_headings(tmp_path):
 
 
 def test_a_row_with_a_tab_missing_on_the_command_line(tmp_path, capsys):
-    path = _real_with(tmp_path, 230, lambda line: line.replace("被征地农民社保补贴\t", "被征地农民社保补贴", 1))
+    path = published_text_with(tmp_path, 230, lambda line: line.replace("被征地农民社保补贴\t", "被征地农民社保补贴", 1))
     assert main(["extract", str(path), "--out", str(tmp_path / "out")]) == EXIT_INPUT
     err = capsys.readouterr().err
     assert err.splitlines() == [err.rstrip("\n")]

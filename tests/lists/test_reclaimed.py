@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 import builders
 from builders import write_text
-from helpers import EDITION_ID, RAW
+from helpers import published_text_with, replacing
 from pipeline.cli import main
 from pipeline.errors import InputError
 from pipeline.extract import extract
@@ -35,15 +34,6 @@ def test_a_discontinued_item_needs_no_department_and_a_transferred_one_keeps_its
     assert build("区财政局 工作方式：负责追回。").departments == ["区财政局"]
 
 
-def _published_text_with(tmp_path: Path, number: int, old: str, new: str) -> Path:
-    lines = (RAW / f"{EDITION_ID}.txt").read_text(encoding="utf-8").split("\n")
-    assert old in lines[number - 1]
-    lines[number - 1] = lines[number - 1].replace(old, new)
-    path = tmp_path / "edited.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
 # line 311: reclaimed item 2 对违规领取80岁以上高龄津贴的追缴, under 一、民生服务（35项）: 区民政局 工作方式：采取多种方式…
 @pytest.mark.parametrize("old, new", [
     pytest.param("区民政局 工作方式：", "", id="department-and-label-lost"),
@@ -51,7 +41,7 @@ def _published_text_with(tmp_path: Path, number: int, old: str, new: str) -> Pat
 ])
 def test_a_published_item_that_lost_its_department_is_item_invalid(tmp_path, old, new):
     with pytest.raises(InputError) as err:
-        build_edition(extract(_published_text_with(tmp_path, 311, old, new)), "edited")
+        build_edition(extract(published_text_with(tmp_path, 311, replacing(old, new))), "edited")
     assert err.value.code == "item_invalid"
     assert str(err.value) == f"line 311, reclaimed list, 民生服务, item 2: {NO_DEPARTMENT}"
 

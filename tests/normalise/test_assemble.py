@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EDITION_ID, RAW, ROOT
+from helpers import ROOT, published_text_with
 from pipeline.cli import main
 from pipeline.errors import InputError
 from pipeline.extract import extract
@@ -151,14 +151,6 @@ def test_the_pdf_layout_variants_have_no_row_longer_than_its_table(name):
     assert sum(isinstance(e, ItemRow) for rows in lists.values() for e in rows.entries) > 0
 
 
-def _published_text_with_line(tmp_path: Path, number: int, edit) -> Path:
-    lines = (RAW / f"{EDITION_ID}.txt").read_text(encoding="utf-8").split("\n")
-    lines[number - 1] = edit(lines[number - 1])
-    path = tmp_path / "edited.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
 def _one_tab_too_many(line: str) -> str:
     """Coordinated item 31 (六、社会保障（7项）), its 配合职责 cell split in two by a stray tab."""
     assert line.startswith("31\t被征地农民社保补贴\t") and line.endswith("凭证进行初审并上报。")
@@ -167,7 +159,7 @@ def _one_tab_too_many(line: str) -> str:
 
 def test_a_text_row_with_one_tab_too_many_is_refused(tmp_path):
     """Line 230 of the published text form with a stray tab in its last cell: 进行初审并上报 was dropped silently."""
-    path = _published_text_with_line(tmp_path, 230, _one_tab_too_many)
+    path = published_text_with(tmp_path, 230, _one_tab_too_many)
     with pytest.raises(InputError) as err:
         build_edition(extract(path), "edited")
     assert err.value.code == "too_many_cells"
@@ -175,7 +167,7 @@ def test_a_text_row_with_one_tab_too_many_is_refused(tmp_path):
 
 
 def test_one_tab_too_many_on_the_command_line(tmp_path, capsys):
-    path = _published_text_with_line(tmp_path, 230, _one_tab_too_many)
+    path = published_text_with(tmp_path, 230, _one_tab_too_many)
     assert main(["extract", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.splitlines() == [

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import EDITION_ID, RAW
+from helpers import published_text_with, replacing
 from pipeline.cli import main
 from pipeline.errors import InputError
 from pipeline.extract import extract
@@ -71,16 +70,6 @@ def test_numbering_must_start_at_1(raw, message):
     assert str(err.value) == message
 
 
-def _published_text_with(tmp_path: Path, number: int, old: str, new: str) -> Path:
-    """A copy of the published text form with `old` replaced on line `number`."""
-    lines = (RAW / f"{EDITION_ID}.txt").read_text(encoding="utf-8").split("\n")
-    assert old in lines[number - 1]
-    lines[number - 1] = lines[number - 1].replace(old, new)
-    path = tmp_path / "edited.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
 # line 173: coordinated item 1 兵役工作, category 一、党的建设; line 180: coordinated item 5 金融服务, 二、经济发展
 EDITS = {
     "clause-1-lost": (173, "\t1.开展征兵宣传发动", "\t开展征兵宣传发动", "line 173, coordinated list, 党的建设, item 1: "
@@ -99,14 +88,14 @@ EDITS = {
 def test_broken_numbering_in_the_published_text_is_item_invalid(tmp_path, name):
     number, old, new, message = EDITS[name]
     with pytest.raises(InputError) as err:
-        build_edition(extract(_published_text_with(tmp_path, number, old, new)), "edited")
+        build_edition(extract(published_text_with(tmp_path, number, replacing(old, new))), "edited")
     assert err.value.code == "item_invalid"
     assert str(err.value) == message
 
 
 def test_broken_numbering_on_the_command_line(tmp_path, capsys):
     number, old, new, message = EDITS["clause-1-lost"]
-    assert main(["extract", str(_published_text_with(tmp_path, number, old, new)), "--out", str(tmp_path / "out")]) == 2
+    assert main(["extract", str(published_text_with(tmp_path, number, replacing(old, new))), "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err.splitlines() == [f"error[item_invalid]: edited.txt, {message}"]
     assert not (tmp_path / "out").exists()
 
