@@ -310,3 +310,13 @@ def test_a_full_disk_is_one_clean_line_naming_the_path(raw, small_disk, capsys):
     error = capsys.readouterr().err.splitlines()[-1]
     assert error.startswith("error[output_unwritable]: cannot write ") and error.endswith(": No space left on device")
     assert str(out) in error
+
+
+def test_a_raw_file_named_dot_dot_txt_is_refused_and_output_untouched(raw, tmp_path, capsys):
+    out = tmp_path / "output"
+    build.build_all(raw, out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    write_text(raw / "..txt")  # its stem is "."
+    assert main(["build", str(raw), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1].startswith("error[bad_edition_id]: ..txt: edition id '.'")
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
