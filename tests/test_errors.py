@@ -97,7 +97,7 @@ def _unreadable(tmp: Path) -> list[str]:
     """A file we may not read; root may read anything but a write-only kernel setting."""
     path = tmp / "e.txt"
     if os.geteuid() == 0:
-        path.symlink_to("/proc/sys/vm/compact_memory")  # mode --w-------, even for root
+        path.symlink_to("/proc/sys/vm/drop_caches")  # mode --w-------, even for root
     else:
         write_text(path).chmod(0)
     return ["extract", str(path), "--out", str(tmp / "out")]
