@@ -111,10 +111,10 @@ class InputError(Exception):
 
 
 def output_unwritable(err: OSError, path: Path | str) -> InputError:
-    """An OSError while writing output (read-only, disk full, a file in the way) as a clean error naming the path."""
-    where = err.filename if err.filename is not None else path
+    """An OSError while writing output (read-only, disk full, a file in the way) as a clean error naming
+    `path`: the output the user asked for, not the temporary entry the failing call happened to touch."""
     reason = err.strerror or type(err).__name__
-    return InputError("output_unwritable", f"cannot write {display_path(where)}: {reason}")
+    return InputError("output_unwritable", f"cannot write {display_path(path)}: {reason}")
 
 
 def display_path(path: Path | str) -> str:

@@ -287,18 +287,43 @@ def test_two_builds_at_once_take_turns(tmp_path):
     assert_consistent(out)
 
 
+def _tmpfs(mount, options: str):
+    """A tmpfs mounted at `mount` (a real file system to fill up or make read-only), or a visible skip."""
+    import subprocess
+
+    mount.mkdir(exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN): {done.stderr.strip()}")
+    return mount
+
+
 @pytest.fixture
 def small_disk(tmp_path):
     """A 3 MiB tmpfs: an edition fits, the database does not (a full disk, for real)."""
     import subprocess
 
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here to fill a disk (needs root with CAP_SYS_ADMIN): {done.stderr.strip()}")
+    yield _tmpfs(tmp_path / "disk", "size=3m")
+    subprocess.run(["umount", str(tmp_path / "disk")], check=True)
+
+
+@pytest.fixture
+def read_only_disk(tmp_path):
+    """A read-only file system holding an empty output/ (root may write anywhere else)."""
+    import subprocess
+
+    mount = _tmpfs(tmp_path / "disk", "size=1m")
+    (mount / "output").mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
     yield mount
     subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_read_only_output_is_one_clean_line_naming_the_path(raw, read_only_disk, capsys):
+    out = read_only_disk / "output"
+    assert main(["build", str(raw), "--out", str(out)]) == 2
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error == f"error[output_unwritable]: cannot write {out / 'testtown-2026-03'}: Read-only file system"
 
 
 def test_a_full_disk_is_one_clean_line_naming_the_path(raw, small_disk, capsys):
