@@ -32,7 +32,12 @@ class Extracted:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """The file's SHA-256, read in pieces (a large published file is never held whole)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        while piece := f.read(1 << 20):
+            digest.update(piece)
+    return digest.hexdigest()
 
 
 def _info(edition: Edition, sources: list[Source], warnings: list[Warning_]) -> EditionInfo:
