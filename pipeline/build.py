@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.compare import disagreements
 from pipeline.editions import check_edition_id, consecutive_pairs, edition_id_of, group_files
-from pipeline.errors import InputError, output_unwritable
+from pipeline.errors import InputError, locating, output_unwritable
 from pipeline.lock import locked
 from pipeline.extract import extract
 from pipeline.models import Edition, EditionInfo, EditionMeta, ListSummary, Source, Warning_
@@ -61,10 +61,8 @@ def extract_edition(files: list[Path], edition_id: str) -> Extracted:
     results = []
     for path in files:
         doc = extract(path)
-        try:
+        with locating(file=path):
             edition, warnings = build_edition(doc, edition_id)
-        except InputError as err:
-            raise err.located(file=path)
         source = Source(file=path.name, format=doc.format, sha256=sha256_of(path), pages=doc.pages)
         results.append((path, edition, warnings, source))
     first_path, first, warnings, _ = results[0]

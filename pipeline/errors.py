@@ -8,7 +8,9 @@ without parsing the message. Anything else raised is a bug (exit status 3).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 EXIT_INPUT = 2  # bad input: the message says which file and where
 EXIT_INTERNAL = 3  # a bug: rerun with --debug for the traceback
@@ -108,6 +110,15 @@ class InputError(Exception):
         ]
         prefix = ", ".join(p for p in parts if p)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+@contextmanager
+def locating(**context: object) -> Iterator[None]:
+    """Fill in what an InputError raised inside could not know (file, where, …): see InputError.located."""
+    try:
+        yield
+    except InputError as err:
+        raise err.located(**context)
 
 
 def output_unwritable(err: OSError, path: Path | str) -> InputError:

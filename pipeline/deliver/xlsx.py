@@ -37,7 +37,7 @@ from pipeline.deliver import (
     read_rows,
     table_description,
 )
-from pipeline.errors import InputError
+from pipeline.errors import InputError, locating
 from pipeline.lists import KINDS
 from pipeline.models import EditionInfo
 
@@ -228,14 +228,12 @@ def build_workbook(edition_dir: Path) -> tuple[Workbook, EditionInfo]:
     wb = Workbook()
     meta = wb.active
     meta.title = META_SHEET
-    try:
+    with locating(file=f"{info.edition_id}.xlsx"):  # a text too long for a cell: the workbook, not the temporary directory
         write_meta_sheet(meta, info, {t: len(rows) for t, rows in tables.items()})
         for table, rows in tables.items():
             if len(table) > SHEET_NAME_MAX:
                 raise ValueError(f"table name {table!r} is longer than Excel's {SHEET_NAME_MAX}-character sheet names")
             write_table_sheet(wb.create_sheet(table), table, rows)
-    except InputError as err:  # a text too long for a cell: name the workbook, not the temporary directory
-        raise err.located(file=f"{info.edition_id}.xlsx")
     wb.properties.title = info.title
     wb.properties.subject = f"{info.edition_id}: {', '.join(list_title(k) for k in info.lists)}"
     wb.properties.creator = f"duty-lists {info.pipeline_version}"

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, locating
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 
 __all__ = ["RawDocument", "RawRow", "RawTable", "extract", "FORMATS", "format_of"]
@@ -43,9 +43,8 @@ def extract(path: Path) -> RawDocument:
     if path.stat().st_size == 0:
         raise InputError("file_empty", "file is empty", file=path)
     try:
-        return _extractor(fmt)(path)
-    except InputError as err:
-        raise err.located(file=path)
+        with locating(file=path):
+            return _extractor(fmt)(path)
     except OSError as err:  # the file vanished or the disk failed while it was read
         raise InputError("file_unreadable", f"cannot read the file: {err.strerror or err}", file=path) from err
 

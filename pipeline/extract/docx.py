@@ -13,7 +13,6 @@ is a damaged DOCX (docx_unreadable), never a bug of ours.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
 import docx
@@ -22,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, locating
 from pipeline.extract import zipped
 from pipeline.extract.docx_numbering import Numbering
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
@@ -92,20 +91,11 @@ def _row_cells(tr, parent, numbering: Numbering) -> tuple[str, ...]:
     return tuple(cells)
 
 
-@contextmanager
-def _at(where: str):
-    """Add the location to an InputError raised inside (a numbering that cannot be resolved)."""
-    try:
-        yield
-    except InputError as err:
-        raise err.located(where=where)
-
-
 def _table(tbl, parent, numbering: Numbering, index: int) -> RawTable:
     rows = []
     for n, tr in enumerate(tbl.iterchildren(qn("w:tr")), 1):
         where = f"table {index} row {n}"
-        with _at(where):
+        with locating(where=where):  # a numbering that cannot be resolved
             rows.append(RawRow(_row_cells(tr, parent, numbering), where))
     header = rows[0].cells if rows else ()
     return RawTable(header=header, rows=rows, where=f"table {index}")
@@ -121,7 +111,7 @@ def extract(path: Path) -> RawDocument:
             doc.tables.append(_table(child, document, numbering, len(doc.tables) + 1))
         elif child.tag == qn("w:p"):
             paragraphs += 1
-            with _at(f"paragraph {paragraphs}"):
+            with locating(where=f"paragraph {paragraphs}"):
                 text = _paragraph_text(child, document, numbering).strip()  # read always: counters advance
             if text and not doc.tables:
                 doc.front_matter.append(text)

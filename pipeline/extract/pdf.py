@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, locating
 from pipeline.extract.pdf_streams import Watch, watched
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 from pipeline.lists import EXTRA_COLUMN_TITLES, all_titles, kind_of_header, squash_title
@@ -743,10 +743,8 @@ class _Builder:
             band = [c for c in chars if y0 <= _mid_y(c) < y1 and o.left - s.rule_slack <= _mid_x(c) <= o.right + s.rule_slack]
             if not band:
                 continue
-            try:
+            with locating(file=self.path, where=where):
                 cells = row_cells(band, o.layout, o.bounds, rules, y0, y1, gap_spaces, s)
-            except InputError as err:
-                raise err.located(file=self.path, where=where)
             if any(cells):
                 o.table.rows.append(RawRow(cells, where))
 

@@ -245,11 +245,16 @@ def _installed() -> Iterator[None]:
                 _uninstall()
 
 
+def _owner(pdftypes, name: str) -> tuple[object, str]:
+    """Where a stand-in goes: a name of pdfminer.pdftypes, or the PDFStream.decode method."""
+    return (pdftypes.PDFStream, "decode") if name == "PDFStream.decode" else (pdftypes, name)
+
+
 def _install() -> None:
     from pdfminer import pdftypes
 
     for name, stand_in in _stand_ins(pdftypes).items():
-        owner, attr = (pdftypes.PDFStream, "decode") if name == "PDFStream.decode" else (pdftypes, name)
+        owner, attr = _owner(pdftypes, name)
         _saved[name] = getattr(owner, attr)  # AttributeError if pdfminer changed: a bug, never an unbounded read
         setattr(owner, attr, stand_in)
     handler = _Capture()
@@ -271,6 +276,5 @@ def _uninstall() -> None:
         logger.removeHandler(handler)
         logger.level, logger.propagate = _saved.pop(name)
     for name, original in list(_saved.items()):
-        owner, attr = (pdftypes.PDFStream, "decode") if name == "PDFStream.decode" else (pdftypes, name)
-        setattr(owner, attr, original)
+        setattr(*_owner(pdftypes, name), original)
     _saved.clear()
