@@ -37,7 +37,7 @@ class Column:
     name: str
     en: str  # English description
     zh: str  # Chinese heading
-    kind: str  # "string" | "integer" | "number" | "boolean" | "list"
+    kind: str  # "string" | "integer" | "number" | "boolean" | "list" | "map"
     nullable: bool
     enum: tuple[str, ...] | None = None
     minimum: int | None = None
@@ -51,9 +51,14 @@ class Column:
         return self.kind == "list"
 
     @property
+    def is_map(self) -> bool:
+        """A map of string to string (column title → cell text), keys in printed order."""
+        return self.kind == "map"
+
+    @property
     def type_label(self) -> str:
         """Human-readable type for the data dictionary."""
-        label = "list of string" if self.is_list else self.kind
+        label = {"list": "list of string", "map": "map string → string"}.get(self.kind, self.kind)
         if self.enum:
             label += ": " + " / ".join(f"`{v}`" for v in self.enum)
         if self.minimum is not None:
@@ -83,6 +88,10 @@ def _column(name: str, field) -> Column:
         if item is not str:
             raise TypeError(f"{name}: only list[str] is supported, got {annotation}")
         kind = "list"
+    elif origin is dict:
+        if typing.get_args(annotation) != (str, str):
+            raise TypeError(f"{name}: only dict[str, str] is supported, got {annotation}")
+        kind = "map"
     elif annotation in _SCALARS:
         kind = _SCALARS[annotation]
     else:

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
+import pyarrow.parquet as pq
+
 from pipeline.errors import InputError
 from pipeline.models import TABLES, Edition
 from pipeline.outputs import load_json_model, read_edition_info
 from pipeline.tables import flatten
-from pipeline.write import table_frame
-
-
-def _same(expected: pd.DataFrame, actual: pd.DataFrame) -> bool:
-    normalise = lambda f: f.astype(object).where(f.notna(), None).map(  # noqa: E731
-        lambda v: list(v) if hasattr(v, "tolist") and not isinstance(v, str) else v
-    )
-    return expected.shape == actual.shape and normalise(expected).values.tolist() == normalise(actual).values.tolist()
+from pipeline.write import arrow_table
 
 
 def validate_dir(directory: Path) -> Edition:
@@ -30,9 +24,10 @@ def validate_dir(directory: Path) -> Edition:
         path = directory / f"{name}.parquet"
         if not path.is_file():
             raise InputError("not_an_output", f"missing {path.name}", file=directory)
-        expected = table_frame(TABLES[name], rows)
-        actual = pd.read_parquet(path)
-        if list(actual.columns) != list(expected.columns) or not _same(expected, actual):
+        expected = arrow_table(TABLES[name], rows)
+        actual = pq.read_table(path)
+        # rows as Python values: lists as lists, maps as (key, value) pairs in stored order, nulls as None
+        if actual.column_names != expected.column_names or actual.to_pylist() != expected.to_pylist():
             raise InputError("output_invalid", "table does not match duties.json", file=path)
         if not (directory / f"{name}.csv").is_file():
             raise InputError("not_an_output", f"missing {name}.csv", file=directory)

@@ -5,6 +5,7 @@ A run that fails leaves the previous output untouched and no partial directory.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -26,8 +27,16 @@ from pipeline.tables import flatten
 LIST_JOINER = "、"  # how list columns are shown in CSV and Excel
 
 
+def map_text(pairs) -> str:
+    """A map column's CSV cell: one JSON object, keys in printed order, Chinese kept as is (`{}` when empty).
+
+    `pairs` is a dict or Arrow's list of (key, value) pairs."""
+    return json.dumps(dict(pairs or ()), ensure_ascii=False)
+
+
+# a map keeps its keys in printed order (an Arrow map is a list of key/value entries)
 _ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
-                "list": pa.list_(pa.string())}
+                "list": pa.list_(pa.string()), "map": pa.map_(pa.string(), pa.string())}
 
 
 def arrow_schema(model: type[Strict]) -> pa.Schema:
@@ -40,19 +49,27 @@ def table_frame(model: type[Strict], rows: list[Strict]) -> pd.DataFrame:
 
 
 def write_arrow_table(table: pa.Table, directory: Path, stem: str) -> None:
-    """<stem>.parquet (typed, list columns as lists) and <stem>.csv for spreadsheets."""
+    """<stem>.parquet (typed, list columns as lists, map columns as maps) and <stem>.csv for spreadsheets.
+
+    In the CSV a list is its items joined with 、 and a map one JSON object (`map_text`)."""
     pq.write_table(table, directory / f"{stem}.parquet")
     frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)  # nullable ints stay ints
     for field in table.schema:
         if pa.types.is_list(field.type):
             frame[field.name] = frame[field.name].map(lambda v: LIST_JOINER.join(v) if v is not None else "")
+        elif pa.types.is_map(field.type):
+            frame[field.name] = frame[field.name].map(lambda v: map_text(v) if v is not None else "")
     # UTF-8 with BOM: Excel and WPS then read the Chinese text correctly
     frame.to_csv(directory / f"{stem}.csv", index=False, encoding="utf-8-sig")
 
 
+def arrow_table(model: type[Strict], rows: list[Strict]) -> pa.Table:
+    """The rows as an Arrow table of the model's schema (what <table>.parquet holds)."""
+    return pa.Table.from_pandas(table_frame(model, rows), schema=arrow_schema(model), preserve_index=False)
+
+
 def write_table(directory: Path, name: str, model: type[Strict], rows: list[Strict]) -> None:
-    frame = table_frame(model, rows)
-    write_arrow_table(pa.Table.from_pandas(frame, schema=arrow_schema(model), preserve_index=False), directory, name)
+    write_arrow_table(arrow_table(model, rows), directory, name)
 
 
 def write_json(path: Path, model: Strict) -> None:

@@ -40,6 +40,7 @@ EDITION_JSON = {
             "declared_categories": ["民生服务"],
             "extracted_total": 2,
             "extracted_categories": 1,
+            "extra_columns": ["备注", "法律依据"] if kind == "basic" else [],
         }
         for kind, title in (("basic", "基本履职事项清单"), ("coordinated", "配合履职事项清单"), ("reclaimed", "上级部门收回事项清单"))
     },
@@ -113,6 +114,7 @@ def test_read_edition_info(tmp_path):
     info = read_edition_info(tmp_path / "testtown-2026-03")
     assert (info.edition_id, info.township, info.published) == ("testtown-2026-03", "测试镇", "2026-03")
     assert info.lists["reclaimed"].title == "上级部门收回事项清单"
+    assert (info.lists["basic"].extra_columns, info.lists["reclaimed"].extra_columns) == (["备注", "法律依据"], [])
     assert [(w.code, w.list, w.seq) for w in info.warnings] == [("latin_word", "basic", 2)]
 
 

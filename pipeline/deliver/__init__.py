@@ -38,10 +38,10 @@ def list_title(key: str) -> str:
 
 
 def read_rows(path: Path) -> list[dict]:
-    """A Parquet file's rows as plain Python dicts (lists stay lists, nulls are None)."""
+    """A Parquet file's rows as plain Python dicts (lists stay lists, maps become dicts in stored order, nulls are None)."""
     import pyarrow.parquet as pq
 
-    return pq.read_table(path).to_pylist()
+    return pq.read_table(path).to_pylist(maps_as_pydicts="strict")
 
 
 def check_parquet_columns(table: str, path: Path) -> None:

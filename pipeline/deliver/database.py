@@ -41,7 +41,8 @@ from pipeline.models import DIFF_TABLES
 
 DATABASE = "duties.duckdb"
 
-_SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "list": "VARCHAR[]"}
+_SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "list": "VARCHAR[]",
+              "map": "MAP(VARCHAR, VARCHAR)"}
 
 
 def _q(identifier: str) -> str:

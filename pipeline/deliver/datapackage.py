@@ -11,6 +11,8 @@ List columns: the published v2.0 profile has no `list` field type (the spec
 text has it; the profile that validators use does not yet), so a list column
 is declared as `string` in a CSV resource (items joined with 、, which its
 description says) and as `array` in a Parquet resource (a native list).
+A map column (`extra`: column title → cell text) is `object` in both: a JSON
+object's text in the CSV (`{}` when empty), a native map in Parquet.
 
 `check_package()` checks that the files conform to the descriptor: header,
 types, required values, enums, minimums, primary-key uniqueness and that
@@ -55,6 +57,7 @@ DESCRIPTOR = "datapackage.json"
 
 MEDIATYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 LIST_NOTE = {"csv": "; items joined with 、", "parquet": "; a list of strings"}
+MAP_NOTE = {"csv": "; a JSON object, keys in printed order", "parquet": "; a map string → string, keys in printed order"}
 
 # the documented columns of a diff's changes file (the diff owns them; unknown columns are still described by type)
 def slug(text: str) -> str:
@@ -74,11 +77,14 @@ def field_descriptor(c: Column, fmt: str) -> dict:
     if c.is_list:
         field["type"] = "string" if fmt == "csv" else "array"
         field["description"] = f"{c.en} (list{LIST_NOTE[fmt]})｜{c.zh}"
+    elif c.is_map:
+        field["type"] = "object"
+        field["description"] = f"{c.en} (map{MAP_NOTE[fmt]})｜{c.zh}"
     else:
         field["type"] = c.kind
         field["description"] = c.description
     constraints: dict = {}
-    if not c.nullable and not c.is_list:  # an empty list is an empty CSV cell, i.e. missing
+    if not c.nullable and not c.is_list:  # an empty list is an empty CSV cell, i.e. missing (an empty map is `{}`)
         constraints["required"] = True
     if c.enum:
         constraints["enum"] = list(c.enum)
@@ -194,10 +200,10 @@ def build_descriptor(output_dir: Path) -> dict:
         "title": "乡镇履行职责事项清单 Township duty lists",
         "description": (
             f"Township duty lists (履行职责事项清单: {', '.join(k.en for k in KINDS.values())}) as flat tables, "
-            "one directory per edition, in CSV (UTF-8 with BOM, list cells joined with 、) and Parquet. "
+            "one directory per edition, in CSV (UTF-8 with BOM, list cells joined with 、, map cells as JSON objects) and Parquet. "
             "Editions: " + ", ".join(editions) + ". See docs/data-dictionary.md.｜"
             f"乡镇（街道）履行职责事项清单（{'、'.join(k.name for k in KINDS.values())}）的数据表，每个版本一个目录，"
-            "CSV（带BOM的UTF-8，列表以“、”连接）和Parquet两种格式。"
+            "CSV（带BOM的UTF-8，列表以“、”连接，键值对为JSON对象）和Parquet两种格式。"
         ),
         "version": __version__,
         "keywords": ["履行职责事项清单", "duty list", "township", "乡镇", "街道"],
@@ -243,10 +249,14 @@ def _parse_cell(field: dict, text: str, missing: set[str]):
         if text in ("false", "False", "FALSE", "0"):
             return False
         raise ValueError(f"{text!r} is not a boolean")
-    if kind == "array":
-        value = json.loads(text)
-        if not isinstance(value, list):
-            raise ValueError(f"{text!r} is not a JSON array")
+    if kind in ("array", "object"):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            value = None
+        expected = list if kind == "array" else dict
+        if not isinstance(value, expected):
+            raise ValueError(f"{text!r} is not a JSON {'array' if kind == 'array' else 'object'}")
         return value
     return text
 
@@ -295,13 +305,14 @@ def _read_parquet(resource: dict, path: Path, errors: list[str]) -> list[dict]:
         "boolean": pa.types.is_boolean,
         "string": lambda t: pa.types.is_string(t) or pa.types.is_large_string(t),
         "array": lambda t: pa.types.is_list(t) or pa.types.is_large_list(t),
+        "object": lambda t: pa.types.is_map(t) or pa.types.is_struct(t),
     }
     for field in fields:
         arrow_type = table.schema.field(field["name"]).type
         check = checks.get(field.get("type", "string"))
         if check and not pa.types.is_null(arrow_type) and not check(arrow_type):
             errors.append(f"{resource['name']}: {field['name']}: Parquet type {arrow_type} is not {field['type']}")
-    return table.select(names).to_pylist()
+    return table.select(names).to_pylist(maps_as_pydicts="lossy")
 
 
 def _where(resource: dict, i: int) -> str:
@@ -339,6 +350,8 @@ def _check_rows(resource: dict, rows: list[dict], errors: list[str]) -> None:
 
 
 def _hashable(value):
+    if isinstance(value, dict):
+        return tuple(value.items())
     return tuple(value) if isinstance(value, list) else value
 
 

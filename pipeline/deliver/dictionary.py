@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline.deliver import FOREIGN_KEYS, LIST_JOINER, PRIMARY_KEYS, TABLES, columns, table_description
 from pipeline.deliver.database import _SQL_TYPES, EXTRA_TABLES, VIEWS
+from pipeline.deliver.xlsx import MAP_LINE
 from pipeline.models import DIFF_TABLES
 from pipeline.lists import KINDS
 
@@ -73,7 +74,7 @@ def render() -> str:
     add("| path | what |")
     add("| --- | --- |")
     add("| `output/<edition_id>/<table>.csv` | one file per table below: UTF-8 with BOM, comma-separated, one header row of column names |")
-    add("| `output/<edition_id>/<table>.parquet` | the same table in Parquet; list columns are native lists |")
+    add("| `output/<edition_id>/<table>.parquet` | the same table in Parquet; list columns are native lists, map columns native maps |")
     add("| `output/<edition_id>/<edition_id>.xlsx` | Excel workbook: sheet `edition` (metadata, declared vs extracted totals, warnings), then one sheet per table |")
     add("| `output/<edition_id>/duties.json` | the nested edition (lists → categories → items → clauses) |")
     add("| `output/<edition_id>/edition.json` | metadata, declared vs extracted counts, sources, warnings |")
@@ -84,6 +85,14 @@ def render() -> str:
     add("## Conventions · 约定")
     add("")
     add(f"- **Lists** (type *list of string*): joined with `{LIST_JOINER}` in CSV and Excel, native lists in Parquet, `VARCHAR[]` in DuckDB; an empty list is an empty cell.")
+    add(
+        "- **Maps** (type *map string → string*, the column `extra`): the columns an edition prints that the "
+        "national template does not have (备注, 法律依据, …), column title → cell text, keys in printed order; "
+        "one JSON object in CSV (`{\"备注\": \"/\"}`, `{}` when the edition has none), a native "
+        "`map<string, string>` in Parquet, `MAP(VARCHAR, VARCHAR)` in DuckDB, a JSON object in duties.json, "
+        f"one `{MAP_LINE.format(key='列名', value='内容')}` line per column in Excel (empty when the map is). "
+        "The titles of an edition's extra columns are in edition.json (`lists.<list>.extra_columns`)."
+    )
     add("- **Null**: an empty CSV cell, an empty Excel cell, SQL `NULL`.")
     add("- **edition_id** is the source file's stem (e.g. `songzhuang-2025-07`); every table carries it, so editions stack.")
     add("- **seq** is the item number as published, unique within its list and edition; clauses are numbered 1..n within their item (and department).")
@@ -116,7 +125,7 @@ def render() -> str:
         add("| # | column | 中文 | type | null? | DuckDB | description |")
         add("| --- | --- | --- | --- | --- | --- | --- |")
         for i, c in enumerate(columns(table), start=1):
-            null = "yes" if c.nullable else ("may be empty" if c.is_list else "no")
+            null = "yes" if c.nullable else ("may be empty" if c.is_list or c.is_map else "no")
             add(
                 f"| {i} | `{c.name}` | {_cell(c.zh)} | {_cell(c.type_label)} | {null} | "
                 f"`{_SQL_TYPES[c.kind]}` | {_cell(c.en)} |"

@@ -6,7 +6,9 @@ Then one sheet per flat table (named as the table, so it matches the CSV,
 Parquet and SQL names): row 1 the Chinese heading, row 2 the column name (its
 English description as a cell comment), frozen below row 2, an autofilter,
 widths fitted to the content and long text wrapped.  List cells are joined
-with 、 as in the CSV.
+with 、 as in the CSV; a map cell (`extra`: columns the template does not have)
+is one line per column, `备注：/`, in printed order (`MAP_LINE`), empty when
+the map is.
 
 Everything is read from the directory passed in (the build calls this on a
 temporary directory before moving it into place); the edition_id comes from
@@ -45,6 +47,7 @@ SHEET_NAME_MAX = 31  # Excel's limit
 MAX_WIDTH = 60  # characters (a CJK character counts two); longer text wraps
 MIN_WIDTH = 6
 CELL_MAX = 32767  # Excel's limit on a cell's text
+MAP_LINE = "{key}：{value}"  # a map entry in a cell: the column title as printed, then its text
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 NAME_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -82,6 +85,9 @@ def cell_value(column: Column, value):
     if column.is_list:
         value = LIST_JOINER.join(str(v) for v in value)
         return value or None
+    if column.is_map:
+        pairs = value.items() if isinstance(value, dict) else value
+        return "\n".join(MAP_LINE.format(key=k, value=v if v is not None else "") for k, v in pairs) or None
     return value
 
 
@@ -108,6 +114,9 @@ def _cell_too_long(ws: Worksheet, row: int, col: int, length: int, about: dict) 
                       category=about.get("category"), seq=about.get("seq"))
 
 
+_COMMENT_NOTES = {"list": "\n(list: items joined with 、)", "map": "\n(map: one line per column, 列名：内容)"}
+
+
 def _list_feeding(table: str) -> str | None:
     """The list kind whose items make the table's rows; None for tables of every list (categories, departments)."""
     return next((k.key for k in KINDS.values() if table in k.tables), None)
@@ -131,7 +140,7 @@ def write_table_sheet(ws: Worksheet, table: str, rows: list[dict]) -> None:
         zh.alignment = Alignment(wrap_text=True, vertical="center")
         name = _set(ws, 2, j, c.name)
         name.font, name.fill, name.border = NAME_FONT, NAME_FILL, BOTTOM
-        name.comment = Comment(f"{c.en}\n{c.zh}" + ("\n(list: items joined with 、)" if c.is_list else ""), "duty-lists")
+        name.comment = Comment(f"{c.en}\n{c.zh}" + _COMMENT_NOTES.get(c.kind, ""), "duty-lists")
         widths[j] = max(display_width(c.zh or ""), display_width(c.name))
     list_key = _list_feeding(table)
     for i, row in enumerate(rows, start=3):
@@ -140,7 +149,7 @@ def write_table_sheet(ws: Worksheet, table: str, rows: list[dict]) -> None:
             value = cell_value(c, row.get(c.name))
             _set(ws, i, j, value, {**about, "column": c.name})
             if value is not None:
-                widths[j] = max(widths[j], display_width(str(value)))
+                widths[j] = max(widths[j], *(display_width(line) for line in str(value).split("\n")))
     _fit(ws, widths, first_data_row=3)
     ws.freeze_panes = "A3"
     last = get_column_letter(len(cols))

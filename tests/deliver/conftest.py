@@ -80,6 +80,17 @@ METHOD_CLAUSES = [  # seq, clause_no, text, department
 ]
 
 
+# FULL's basic list prints two columns the template does not have (every item carries both keys, in printed
+# order); the other lists and editions have none, so their items' `extra` is {}
+EXTRA_COLUMNS = ["备注", "法律依据"]
+BASIC_EXTRA = {  # seq -> extra
+    1: {"备注": "/", "法律依据": "《中华人民共和国土地管理法》第六十七条"},
+    2: {"备注": "", "法律依据": ""},
+    3: {"备注": "需区发展改革委配合", "法律依据": "《优化营商环境条例》\n第八条"},
+}
+# FULL's reclaimed category 2 stands in a 类别 column without （N项）: its declared_count is null
+UNDECLARED = {(FULL, "reclaimed", 2)}
+
 # how many items of each list an edition keeps (it keeps seq 1..n)
 SIZES = {FIRST: (1, 1, 1), MIDDLE: (2, 1, 1), FULL: (3, 2, 4)}
 PUBLISHED = {FIRST: "2023-06", MIDDLE: "2024-01", FULL: "2025-07"}
@@ -103,7 +114,11 @@ def rows_for(edition_id: str) -> dict[str, list]:
     """The flat tables of one fixture edition, as row-model instances."""
     n_basic, n_coord, n_recl = SIZES[edition_id]
     e = edition_id
-    basic = [BasicDutyRow(edition_id=e, seq=s, category_no=c, category=cat, text=t) for s, c, cat, t in BASIC[:n_basic]]
+    basic = [
+        BasicDutyRow(edition_id=e, seq=s, category_no=c, category=cat, text=t,
+                     extra=BASIC_EXTRA[s] if e == FULL else {})
+        for s, c, cat, t in BASIC[:n_basic]
+    ]  # fmt: skip
     coordinated = [
         CoordinatedDutyRow(
             edition_id=e, seq=s, category_no=c, category=cat, name=name, departments=deps,
@@ -141,7 +156,7 @@ def rows_for(edition_id: str) -> dict[str, list]:
             categories.append(
                 CategoryRow(
                     edition_id=e, list=kind, category_no=no, category=its[0].category,
-                    declared_count=len(its), item_count=len(its),
+                    declared_count=None if (e, kind, no) in UNDECLARED else len(its), item_count=len(its),
                 )
             )  # fmt: skip
     names: list[str] = []
@@ -189,6 +204,7 @@ def make_edition(root: Path, edition_id: str) -> Path:
             declared_categories=[c.category for c in cats],
             extracted_total=len(tables[table]),
             extracted_categories=len(cats),
+            extra_columns=EXTRA_COLUMNS if (edition_id, kind) == (FULL, "basic") else [],
         )
     warnings = []
     if edition_id == FULL:

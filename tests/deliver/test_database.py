@@ -84,7 +84,7 @@ def test_v_duties_per_category(con):
         ("coordinated", "配合履职事项清单", 1, "党的建设", 1, 1),
         ("coordinated", "配合履职事项清单", 2, "生态环保", 1, 1),
         ("reclaimed", "上级部门收回事项清单", 1, "民生服务", 2, 2),
-        ("reclaimed", "上级部门收回事项清单", 2, "平安法治", 2, 2),
+        ("reclaimed", "上级部门收回事项清单", 2, "平安法治", 2, None),  # a 类别 column without （N项）
     ]
     # across editions: basic 党的建设 grows 1 → 2 → 2
     assert rows(

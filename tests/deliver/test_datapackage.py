@@ -27,6 +27,7 @@ FULL = "testtown-2025-07"
 R = {"required": True}
 R1 = {"required": True, "minimum": 1}
 LIST = "list"  # a list column: `string` in CSV resources, `array` in Parquet resources
+EXTRA = ("extra", "模板以外的列：列名→内容", "object", R)  # a map: JSON object text in CSV, a map in Parquet; `{}` not missing
 
 # table -> [(name, Chinese title, type, constraints)], in output order
 FIELDS = {
@@ -36,6 +37,7 @@ FIELDS = {
         ("category_no", "类别序号", "integer", R),
         ("category", "类别名称", "string", R),
         ("text", "事项名称（原文）", "string", R),
+        EXTRA,
     ],
     "coordinated_duties": [
         ("edition_id", "版本标识", "string", R),
@@ -46,6 +48,7 @@ FIELDS = {
         ("departments", "上级部门（按原文顺序）", LIST, None),
         ("department_count", "对应上级部门数", "integer", R),
         ("township_clause_count", "乡镇配合职责条数", "integer", R),
+        EXTRA,
     ],
     "coordinated_department_duties": [
         ("edition_id", "版本标识", "string", R),
@@ -71,6 +74,7 @@ FIELDS = {
         ("disposition", "处置方式", "string", {"required": True, "enum": ["transferred", "discontinued"]}),
         ("reason", "不再开展的原因", "string", None),
         ("method", "工作方式", "string", R),
+        EXTRA,
     ],
     "reclaimed_method_clauses": [
         ("edition_id", "版本标识", "string", R),
@@ -84,7 +88,7 @@ FIELDS = {
         ("list", "清单", "string", {"required": True, "enum": ["basic", "coordinated", "reclaimed"]}),
         ("category_no", "类别序号", "integer", R),
         ("category", "类别名称", "string", R),
-        ("declared_count", "标题声明的事项数", "integer", R),
+        ("declared_count", "标题声明的事项数", "integer", None),  # null: a 类别 column without （N项）
         ("item_count", "实际事项数", "integer", R),
     ],
     "departments": [
@@ -194,6 +198,41 @@ def test_key_fields_literally(descriptor):
     assert disposition["constraints"] == {"required": True, "enum": ["transferred", "discontinued"]}
     reason = resources[f"{FULL}.reclaimed_duties.csv"]["schema"]["fields"][7]
     assert reason["name"] == "reason" and "constraints" not in reason  # nullable
+    extra = {fmt: resources[f"{FULL}.basic_duties.{fmt}"]["schema"]["fields"][5] for fmt in ("csv", "parquet")}
+    described = "Columns the template does not have (备注, 法律依据, …): column title → cell text, in printed order"
+    assert extra["csv"] == {
+        "name": "extra", "title": "模板以外的列：列名→内容", "type": "object",
+        "description": f"{described} (map; a JSON object, keys in printed order)｜模板以外的列：列名→内容",
+        "constraints": {"required": True},
+    }  # fmt: skip
+    assert extra["parquet"] == {
+        "name": "extra", "title": "模板以外的列：列名→内容", "type": "object",
+        "description": f"{described} (map; a map string → string, keys in printed order)｜模板以外的列：列名→内容",
+        "constraints": {"required": True},
+    }  # fmt: skip
+    declared = resources[f"{FULL}.categories.csv"]["schema"]["fields"][4]
+    assert declared["name"] == "declared_count" and "constraints" not in declared  # nullable: not required
+
+
+def test_map_and_null_cells_as_the_checker_reads_them(descriptor, output_dir):
+    """The CSV's JSON object and the Parquet map read back the same, keys in printed order; a null count stays null."""
+    from pipeline.deliver.datapackage import _read_csv, _read_parquet
+
+    resources = by_name(descriptor)
+    for fmt, read in (("csv", _read_csv), ("parquet", _read_parquet)):
+        errors: list[str] = []
+        basic = read(resources[f"{FULL}.basic_duties.{fmt}"], output_dir / FULL / f"basic_duties.{fmt}", errors)
+        assert [list(r["extra"].items()) for r in basic] == [
+            [("备注", "/"), ("法律依据", "《中华人民共和国土地管理法》第六十七条")],
+            [("备注", ""), ("法律依据", "")],
+            [("备注", "需区发展改革委配合"), ("法律依据", "《优化营商环境条例》\n第八条")],
+        ], fmt
+        reclaimed = read(resources[f"{FULL}.reclaimed_duties.{fmt}"], output_dir / FULL / f"reclaimed_duties.{fmt}", errors)
+        assert [r["extra"] for r in reclaimed] == [{}, {}, {}, {}], fmt
+        cats = read(resources[f"{FULL}.categories.{fmt}"], output_dir / FULL / f"categories.{fmt}", errors)
+        assert [(r["list"], r["category_no"], r["declared_count"]) for r in cats][-2:] == [
+            ("reclaimed", 1, 2), ("reclaimed", 2, None)], fmt
+        assert errors == [], fmt
 
 
 def test_foreign_keys_point_at_the_same_edition_and_format(descriptor):
@@ -233,7 +272,11 @@ def test_csv_parsed_independently_matches_types_and_keys(descriptor, output_dir)
             data = list(csv.DictReader(fh))
         for f in r["schema"]["fields"]:
             if f["type"] == "integer":
-                assert all(row[f["name"]].lstrip("-").isdigit() for row in data), (r["name"], f["name"])
+                required = f.get("constraints", {}).get("required")
+                assert all(row[f["name"]].lstrip("-").isdigit() or (not required and row[f["name"]] == "")
+                           for row in data), (r["name"], f["name"])
+            if f["type"] == "object":
+                assert all(isinstance(json.loads(row[f["name"]]), dict) for row in data), (r["name"], f["name"])
         pk = [tuple(row[k] for k in r["schema"]["primaryKey"]) for row in data]
         assert len(pk) == len(set(pk)), r["name"]
         keys[r["name"]] = data
@@ -251,7 +294,7 @@ def _append_csv_row(path: Path, values: list) -> None:
 
 
 def test_duplicate_primary_key_is_reported(descriptor, output_dir):
-    _append_csv_row(output_dir / FULL / "basic_duties.csv", [FULL, 1, 1, "党的建设", "重复"])
+    _append_csv_row(output_dir / FULL / "basic_duties.csv", [FULL, 1, 1, "党的建设", "重复", "{}"])
     errors = check_package(output_dir / "datapackage.json")
     assert errors == [f"{FULL}.basic_duties.csv: line 5: primary key {{'edition_id': '{FULL}', 'seq': 1}} repeats line 2"]
 
@@ -266,9 +309,11 @@ def test_dangling_foreign_key_is_reported(descriptor, output_dir):
 
 
 def test_bad_type_enum_minimum_and_required_are_reported(descriptor, output_dir):
-    _append_csv_row(output_dir / FULL / "reclaimed_duties.csv", [FULL, "x", 1, "民生服务", "", "", "moved", "", "m"])
-    _append_csv_row(output_dir / FULL / "basic_duties.csv", [FULL, 0, 1, "党的建设", "零"])
+    _append_csv_row(output_dir / FULL / "reclaimed_duties.csv", [FULL, "x", 1, "民生服务", "", "", "moved", "", "m", ""])
+    _append_csv_row(output_dir / FULL / "basic_duties.csv", [FULL, 0, 1, "党的建设", "零", "备注：/"])
     errors = check_package(output_dir / "datapackage.json")
+    assert f"{FULL}.reclaimed_duties.csv: line 6: extra: required value missing" in errors
+    assert f"{FULL}.basic_duties.csv: line 5: extra: '备注：/' is not a JSON object" in errors
     assert f"{FULL}.reclaimed_duties.csv: line 6: seq: 'x' is not an integer" in errors
     assert f"{FULL}.reclaimed_duties.csv: line 6: name: required value missing" in errors
     assert any("disposition: 'moved' not in ['transferred', 'discontinued']" in e for e in errors)

@@ -29,6 +29,7 @@ COLUMNS = {
         "| 3 | `category_no` | 类别序号 | integer | no | `BIGINT` |",
         "| 4 | `category` | 类别名称 | string | no | `VARCHAR` |",
         "| 5 | `text` | 事项名称（原文） | string | no | `VARCHAR` |",
+        "| 6 | `extra` | 模板以外的列：列名→内容 | map string → string | may be empty | `MAP(VARCHAR, VARCHAR)` |",
     ],
     "coordinated_duties": [
         EDITION_ID, SEQ,
@@ -38,6 +39,7 @@ COLUMNS = {
         "| 6 | `departments` | 上级部门（按原文顺序） | list of string | may be empty | `VARCHAR[]` |",
         "| 7 | `department_count` | 对应上级部门数 | integer | no | `BIGINT` |",
         "| 8 | `township_clause_count` | 乡镇配合职责条数 | integer | no | `BIGINT` |",
+        "| 9 | `extra` | 模板以外的列：列名→内容 | map string → string | may be empty | `MAP(VARCHAR, VARCHAR)` |",
     ],
     "coordinated_department_duties": [
         EDITION_ID, SEQ,
@@ -60,6 +62,7 @@ COLUMNS = {
         "| 7 | `disposition` | 处置方式 | string: `transferred` / `discontinued` | no | `VARCHAR` |",
         "| 8 | `reason` | 不再开展的原因 | string | yes | `VARCHAR` |",
         "| 9 | `method` | 工作方式 | string | no | `VARCHAR` |",
+        "| 10 | `extra` | 模板以外的列：列名→内容 | map string → string | may be empty | `MAP(VARCHAR, VARCHAR)` |",
     ],
     "reclaimed_method_clauses": [
         EDITION_ID, SEQ,
@@ -72,7 +75,7 @@ COLUMNS = {
         "| 2 | `list` | 清单 | string: `basic` / `coordinated` / `reclaimed` | no | `VARCHAR` |",
         "| 3 | `category_no` | 类别序号 | integer | no | `BIGINT` |",
         "| 4 | `category` | 类别名称 | string | no | `VARCHAR` |",
-        "| 5 | `declared_count` | 标题声明的事项数 | integer | no | `BIGINT` |",
+        "| 5 | `declared_count` | 标题声明的事项数 | integer | yes | `BIGINT` |",
         "| 6 | `item_count` | 实际事项数 | integer | no | `BIGINT` |",
     ],
     "departments": [
@@ -125,6 +128,9 @@ def test_every_table_and_column_with_both_languages():
             "not checked where a value is null") in _section(text, "coordinated_department_duties")  # fmt: skip
     for view in VIEWS:
         assert f"| `{view}` |" in text
+    assert ('one JSON object in CSV (`{"备注": "/"}`, `{}` when the edition has none), a native `map<string, string>` '
+            "in Parquet, `MAP(VARCHAR, VARCHAR)` in DuckDB") in text
+    assert "one `列名：内容` line per column in Excel" in text
 
 
 def test_a_model_change_makes_it_stale(monkeypatch):

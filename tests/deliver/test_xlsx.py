@@ -25,12 +25,14 @@ SHEETS = ["edition", *TABLE_NAMES]
 # sheet -> (row 1: Chinese headings, row 2: column names)
 HEADINGS = {
     "basic_duties": (
-        ["版本标识", "序号", "类别序号", "类别名称", "事项名称（原文）"],
-        ["edition_id", "seq", "category_no", "category", "text"],
+        ["版本标识", "序号", "类别序号", "类别名称", "事项名称（原文）", "模板以外的列：列名→内容"],
+        ["edition_id", "seq", "category_no", "category", "text", "extra"],
     ),
     "coordinated_duties": (
-        ["版本标识", "序号", "类别序号", "类别名称", "事项名称", "上级部门（按原文顺序）", "对应上级部门数", "乡镇配合职责条数"],
-        ["edition_id", "seq", "category_no", "category", "name", "departments", "department_count", "township_clause_count"],
+        ["版本标识", "序号", "类别序号", "类别名称", "事项名称", "上级部门（按原文顺序）", "对应上级部门数", "乡镇配合职责条数",
+         "模板以外的列：列名→内容"],
+        ["edition_id", "seq", "category_no", "category", "name", "departments", "department_count", "township_clause_count",
+         "extra"],
     ),
     "coordinated_department_duties": (
         ["版本标识", "序号", "上级部门", "条款序号", "上级部门职责（一条）", "原文标签"],
@@ -41,8 +43,8 @@ HEADINGS = {
         ["edition_id", "seq", "clause_no", "text"],
     ),
     "reclaimed_duties": (
-        ["版本标识", "序号", "类别序号", "类别名称", "事项名称", "承接部门", "处置方式", "不再开展的原因", "工作方式"],
-        ["edition_id", "seq", "category_no", "category", "name", "departments", "disposition", "reason", "method"],
+        ["版本标识", "序号", "类别序号", "类别名称", "事项名称", "承接部门", "处置方式", "不再开展的原因", "工作方式", "模板以外的列：列名→内容"],
+        ["edition_id", "seq", "category_no", "category", "name", "departments", "disposition", "reason", "method", "extra"],
     ),
     "reclaimed_method_clauses": (
         ["版本标识", "序号", "条款序号", "工作方式（一条）", "条款开头的承接部门"],
@@ -95,21 +97,38 @@ def test_frozen_header_and_autofilter_over_the_data(workbook):
         ws = workbook[table]
         assert ws.freeze_panes == "A3"
         assert ws.auto_filter.ref.startswith("A2:")
-    # basic_duties: 5 columns, 3 rows of data below two heading rows
-    assert workbook["basic_duties"].auto_filter.ref == "A2:E5"
+    # basic_duties: 6 columns, 3 rows of data below two heading rows
+    assert workbook["basic_duties"].auto_filter.ref == "A2:F5"
     # coordinated_department_duties: 6 columns, 4 rows
     assert workbook["coordinated_department_duties"].auto_filter.ref == "A2:F6"
 
 
 def test_values_lists_joined_nulls_empty_numbers_numeric(workbook):
     ws = workbook["coordinated_duties"]
-    assert [c.value for c in ws[3]] == [FULL, 1, 1, "党的建设", "党员教育管理", "区委组织部、区委宣传部", 2, 2]
+    assert [c.value for c in ws[3]] == [FULL, 1, 1, "党的建设", "党员教育管理", "区委组织部、区委宣传部", 2, 2, None]
     ws = workbook["reclaimed_duties"]
     # seq 2: no department (empty list) and a reason; seq 1: no reason
     assert [c.value for c in ws[4]][4:8] == ["统计纸质台账", None, "discontinued", "已无政策依据"]
     assert ws.cell(row=3, column=8).value is None
     assert ws.max_row == 2 + 4
     assert isinstance(workbook["basic_duties"]["B3"].value, int)
+    # a category from a 类别 column without （N项）: its declared count is an empty cell
+    ws = workbook["categories"]
+    assert [c.value for c in ws[8]] == [FULL, "reclaimed", 2, "平安法治", None, 2]
+
+
+def test_map_cells_one_line_per_column_in_printed_order(workbook):
+    ws = workbook["basic_duties"]
+    assert [ws.cell(row=r, column=6).value for r in (3, 4, 5)] == [
+        "备注：/\n法律依据：《中华人民共和国土地管理法》第六十七条",
+        "备注：\n法律依据：",  # the edition printed both columns, empty for this item
+        "备注：需区发展改革委配合\n法律依据：《优化营商环境条例》\n第八条",
+    ]
+    assert "map" in ws["F2"].comment.text
+    # width: the widest line, not the whole cell
+    assert ws.column_dimensions["F"].width == display_width("法律依据：《中华人民共和国土地管理法》第六十七条") + 2
+    # lists without extra columns: an empty map is an empty cell
+    assert [c.value for c in workbook["reclaimed_duties"]["J"]][2:] == [None] * 4
 
 
 def test_widths_fitted_and_long_text_wrapped(workbook):
@@ -208,6 +227,22 @@ def test_a_text_longer_than_a_cell_holds_is_refused_before_anything_is_written(e
 def test_a_text_of_exactly_a_cells_length_is_written_whole(edition_dir, helpers):
     text = _basic_with_text(edition_dir, helpers, 32_767)
     assert load_workbook(write_workbook(edition_dir))["basic_duties"]["E5"].value == text
+
+
+def test_a_map_longer_than_a_cell_holds_is_refused(edition_dir, helpers):
+    """The map's cell counts its titles and line breaks too: `备注：` (3) + 32,764 characters is 32,767, one more is refused."""
+    rows = [BasicDutyRow(edition_id=FULL, seq=s, category_no=c, category=cat, text=t) for s, c, cat, t in helpers.BASIC]
+    rows[0] = rows[0].model_copy(update={"extra": {"备注": "备" * 32_764}})
+    helpers.write_table(edition_dir, "basic_duties", rows)
+    assert load_workbook(write_workbook(edition_dir))["basic_duties"]["F3"].value == "备注：" + "备" * 32_764
+    rows[0] = rows[0].model_copy(update={"extra": {"备注": "备" * 32_764, "法律依据": ""}})  # + "\n法律依据："
+    helpers.write_table(edition_dir, "basic_duties", rows)
+    with pytest.raises(InputError) as err:
+        write_workbook(edition_dir)
+    e = err.value
+    assert (e.code, e.where, e.list_kind, e.category, e.seq) == (
+        "cell_too_long", "sheet basic_duties cell F3", "basic", "党的建设", 1)
+    assert "text of 32,773 characters in column extra" in str(e)
 
 
 def test_a_text_longer_than_a_cell_on_the_command_line(tmp_path, capsys):
