@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all test bench fuzz fixtures-pdf schemas clean
+.PHONY: all test bench fuzz fixtures fixtures-pdf schemas clean
 
 all: $(STAMP)
 	$(PY) -m pipeline build raw --out output
@@ -19,9 +19,12 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	$(PY) -m fuzz --count txt=1600,docx=1200,pdf=160 --seed 1
 
-# regenerate the PDF layout-variant test fixtures (needs LibreOffice's soffice)
-fixtures-pdf: $(STAMP)
+# regenerate the PDF layout-variant test fixtures, the hand-picked ones and the matrix/ (needs
+# LibreOffice's soffice and chromium); `make_variants.py --matrix-only` or NAME... for a part
+fixtures: $(STAMP)
 	$(PY) tests/fixtures/pdf/make_variants.py
+
+fixtures-pdf: fixtures
 
 # regenerate schemas/ and docs/data-dictionary.md from the models
 schemas: $(STAMP)

@@ -49,6 +49,7 @@ def _info(edition: Edition, sources: list[Source], warnings: list[Warning_]) -> 
             declared_categories=edition.lists[kind].declared.categories,
             extracted_total=sum(len(c.items) for c in edition.lists[kind].categories),
             extracted_categories=len(edition.lists[kind].categories),
+            extra_columns=edition.lists[kind].extra_columns,
         )
         for kind in edition.lists
     }

@@ -25,6 +25,16 @@ EditionId = Annotated[str, Field(description=desc("Edition identifier: the sourc
 CategoryNo = Annotated[int, Field(description=desc("Category number (一 = 1)", "类别序号"))]
 CategoryName = Annotated[str, Field(description=desc("Category name as published", "类别名称"))]
 Name = Annotated[str, Field(description=desc("Item name (事项名称) as published", "事项名称"))]
+Extra = Annotated[
+    dict[str, str],
+    Field(
+        default_factory=dict,
+        description=desc(
+            "Columns the template does not have (备注, 法律依据, …): column title → cell text, in printed order",
+            "模板以外的列：列名→内容",
+        ),
+    ),
+]
 Departments = Annotated[
     list[str], Field(description=desc("Higher-level departments, in published order", "上级部门（按原文顺序）"))
 ]

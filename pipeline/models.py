@@ -41,12 +41,14 @@ Item = Union[tuple(k.item for k in KINDS.values())]  # type: ignore[valid-type]
 class Category(Strict):
     category_no: int = Field(ge=1)
     category: Text
-    declared_count: int = Field(ge=0)
+    declared_count: int | None = Field(ge=0, description=desc(
+        "Items the heading declares （N项）; null when the category stands in a 类别 column without a count",
+        "标题声明的事项数"))
     items: Union[tuple(list[k.item] for k in KINDS.values())]  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _count(self) -> "Category":
-        if len(self.items) != self.declared_count:
+        if self.declared_count is not None and len(self.items) != self.declared_count:
             raise ValueError(
                 f"category {self.category_no} {self.category} declares {self.declared_count} items "
                 f"but has {len(self.items)}"
@@ -67,6 +69,9 @@ class DutyList(Strict):
     title: str
     declared: DeclaredList
     categories: list[Category]
+    extra_columns: list[str] = Field(default_factory=list, description=desc(
+        "Titles of the columns the template does not have, as printed (their cells are each item's `extra`)",
+        "模板以外的列"))
 
     @model_validator(mode="after")
     def _against_preface(self) -> "DutyList":
@@ -121,7 +126,8 @@ class CategoryRow(Strict):
     list: ListKind = Field(description=desc("Which list", "清单"))
     category_no: CategoryNo
     category: CategoryName
-    declared_count: int = Field(description=desc("Count declared in the heading （N项）", "标题声明的事项数"))
+    declared_count: int | None = Field(description=desc(
+        "Count declared in the heading （N项）; null when the heading gives none (a 类别 column)", "标题声明的事项数"))
     item_count: int = Field(description=desc("Items extracted", "实际事项数"))
 
 
@@ -209,6 +215,8 @@ class ListSummary(Strict):
     declared_categories: list[str]
     extracted_total: int
     extracted_categories: int
+    extra_columns: list[str] = Field(description=desc(
+        "Columns the template does not have, as printed; kept per item in `extra`", "模板以外的列（逐项保存在 extra）"))
 
 
 class EditionInfo(EditionMeta):

@@ -81,3 +81,43 @@ def test_departments_in_order_of_first_appearance(tables):
         ("区卫生健康委员会", 0, 1),
         ("区财政局", 0, 1),
     ]
+
+
+def test_no_extra_columns_give_empty_maps(tables):
+    for name in ("basic_duties", "coordinated_duties", "reclaimed_duties"):
+        assert [r["extra"] for r in tables[name]] == [{}] * len(tables[name]), name
+
+
+# the basic list printed with a 类别 column instead of heading rows, and a 备注 column the template does not have
+CATEGORY_COLUMN = (
+    ["序号", "类别", "事项名称", "备注"],
+    [["1", "党的建设", "加强党的建设。", "/"], ["2", "", "做好党员教育。", ""], ["3", "经济发展", "发展镇域经济。", "镇经济办负责"]],
+)
+
+
+@pytest.fixture(scope="module")
+def category_column_tables(tmp_path_factory):
+    from builders import TABLES
+
+    path = write_text(tmp_path_factory.mktemp("t") / "e.txt", tables=[CATEGORY_COLUMN, *TABLES[1:]])
+    edition, _ = build_edition(extract(path), "e")
+    assert edition.lists["basic"].extra_columns == ["备注"] and edition.lists["reclaimed"].extra_columns == []
+    return {name: [row.model_dump() for row in rows] for name, rows in flatten(edition).items()}
+
+
+def test_extra_column_cells_per_item(category_column_tables):
+    assert pick(category_column_tables["basic_duties"], "seq", "category", "text", "extra") == [
+        (1, "党的建设", "加强党的建设。", {"备注": "/"}),
+        (2, "党的建设", "做好党员教育。", {"备注": ""}),
+        (3, "经济发展", "发展镇域经济。", {"备注": "镇经济办负责"}),
+    ]
+    assert [r["extra"] for r in category_column_tables["coordinated_duties"]] == [{}, {}]
+
+
+def test_category_column_declares_no_count(category_column_tables):
+    assert pick(category_column_tables["categories"], "list", "category_no", "category", "declared_count", "item_count") == [
+        ("basic", 1, "党的建设", None, 2),
+        ("basic", 2, "经济发展", None, 1),
+        ("coordinated", 1, "平安法治", 2, 2),
+        ("reclaimed", 1, "民生服务", 2, 2),
+    ]

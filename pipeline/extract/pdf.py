@@ -48,7 +48,8 @@ from typing import Iterable, Sequence
 from pipeline.errors import InputError, locating
 from pipeline.extract.pdf_streams import Watch, watched
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
-from pipeline.lists import EXTRA_COLUMN_TITLES, all_titles, kind_of_header, squash_title
+from pipeline.normalise.radicals import TABLE as RADICALS
+from pipeline.lists import EXTRA_COLUMN_TITLES, all_titles, column_role, opens_list, squash_title, titled
 
 # Every column title the list kinds declare, and the extra columns editions add:
 # only used to tell a wrapped header line ("对应上级" / "部门") from the first body
@@ -57,7 +58,8 @@ KNOWN_TITLES = tuple(squash_title(t) for t in (*all_titles(), *EXTRA_COLUMN_TITL
 
 _PAGE_NUMBER = re.compile(r"^[\s—–\-－―~·]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d+)?[\s—–\-－―~·]*$")
 _LEADER = re.compile(r"(?:\s*[.·…․‥⋯]){4,}\s*")  # table-of-contents dot leaders
-_ANCHOR = re.compile(r"^\s*(\d{1,4}|[一二三四五六七八九十]+\s*[、.．])")  # 序号 cell start
+# 序号 cell start: a number (not the `29项）` of a heading wrapped in the cell), or 一、
+_ANCHOR = re.compile(r"^\s*(\d{1,4}(?![\d项）)])|[一二三四五六七八九十]+\s*[、.．])")
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")  # a category heading: 一、党的建设（29项）
 _WS = re.compile(r"\s+")
 
@@ -86,7 +88,7 @@ class PdfSettings:
     # the header row: 序号 | 事项名称 | …
     title_same_line: float = 0.3  # em: 号 is on 序's line when their tops differ by less than this
     title_spread: float = 4.0  # em: the widest gap between 序 and 号 (titles are often letter-spaced)
-    title_window: int = 40  # chars: 号 is looked for in this many chars from 序 on, in the page's char order
+    title_stack: float = 1.0  # em: 号 wrapped below 序 (a narrow column) starts at most this far below 序's bottom
     header_height: float = 6.0  # em: a ruled header is less tall than this; its rules are looked for this far above and below 序
     header_indent: float = 1.0  # em: the header's text and rules start at most this far left of 序
     header_font: float = 0.25  # em: header chars' font size is within this of 序's
@@ -181,8 +183,11 @@ def _mid_x(c: dict) -> float:
 
 
 def page_chars(page: PageObjects, s: PdfSettings) -> PageText:
-    """The page's text as glyphs, without page numbers."""
+    """The page's text as glyphs, without page numbers; radicals as the ideographs they are drawn as."""
     chars = [c for c in page.chars if c.get("upright", True) and c["text"]]
+    for c in chars:
+        if len(c["text"]) == 1 and ord(c["text"]) in RADICALS:  # ⻔ for 门: see normalise/radicals.py
+            c["text"] = RADICALS[ord(c["text"])]
     letters = sum(1 for c in chars if not c["text"].isspace())
     gap_spaces = not any(c["text"] == " " for c in chars)
     chars = [c for c in chars if not c["text"].isspace() or c["text"] == " "]
@@ -273,6 +278,13 @@ class Rules:
                     by_y[key] = by_y.get(key, 0) + overlap
         return sorted(y for y, covered in by_y.items() if covered >= s.rule_cover * width)
 
+    def h_cover(self, y: float, spans: list[tuple[float, float]]) -> list[bool]:
+        """For each [left, right]: is there a horizontal rule at y over most of it?"""
+        s = self.settings
+        at = [(x0, x1) for hy, x0, x1 in self.h if abs(hy - y) < s.h_rule_merge]
+        return [sum(max(0.0, min(x1, right) - max(x0, left)) for x0, x1 in at) >= s.rule_cover * (right - left)
+                for left, right in spans]
+
     def v_covers(self, x: float, top: float, bottom: float) -> bool:
         """Is there a vertical rule at x over most of [top, bottom]?"""
         s = self.settings
@@ -327,6 +339,11 @@ class Layout:
     size: float  # body font size
     centres: list[float] = field(default_factory=list)  # x centre of each title
 
+    def column(self, role: str) -> int | None:
+        """Index of the column holding `role` ("seq", "name", …), if the table has it."""
+        roles = [column_role(t) for t in self.titles]
+        return roles.index(role) if role in roles else None
+
 
 @dataclass
 class Header:
@@ -349,7 +366,7 @@ def find_headers(chars: list[dict], rules: Rules, width: float, s: PdfSettings) 
     """Every header row on the page, top to bottom."""
     headers: list[Header] = []
     for i, c in enumerate(chars):
-        if c["text"] != "序" or not _hao_follows(c, chars[i + 1 : i + s.title_window], s):
+        if c["text"] != "序" or not _hao_follows(c, chars, s):
             continue
         if any(h.top - s.rule_slack <= _mid_y(c) <= h.bottom + s.rule_slack for h in headers):
             continue  # a 序 inside a header already found
@@ -359,15 +376,22 @@ def find_headers(chars: list[dict], rules: Rules, width: float, s: PdfSettings) 
     return sorted(headers, key=lambda h: h.top)
 
 
-def _hao_follows(xu: dict, following: list[dict], s: PdfSettings) -> bool:
-    """号 on the same line as 序, a few em at most to its right (titles are often letter-spaced)."""
+def _hao_follows(xu: dict, chars: list[dict], s: PdfSettings) -> bool:
+    """号 on the same line as 序, a few em at most to its right (titles are often letter-spaced), or
+    wrapped right below it in a narrow column."""
     size = xu["size"]
-    return any(d["text"] == "号" and abs(d["top"] - xu["top"]) < s.title_same_line * size
-               and 0 <= d["x0"] - xu["x1"] < s.title_spread * size for d in following)
+    for d in chars:
+        if d["text"] != "号":
+            continue
+        if abs(d["top"] - xu["top"]) < s.title_same_line * size and 0 <= d["x0"] - xu["x1"] < s.title_spread * size:
+            return True
+        if 0 <= d["top"] - xu["bottom"] < s.title_stack * size and min(d["x1"], xu["x1"]) > max(d["x0"], xu["x0"]):
+            return True
+    return False
 
 
 def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSettings) -> Header | None:
-    """The header row whose 序 is `xu`, or None when its first titles are not 序号 | 事项名称."""
+    """The header row whose 序 is `xu`, or None when its titles do not open with 序号 | 事项名称 (or 类别 | 序号 | 事项名称)."""
     size = xu["size"]
     mid = _mid_y(xu)
     left = xu["x0"] - s.header_indent * size
@@ -380,15 +404,17 @@ def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSet
     ruled_h = bool(above and below and below[0] - above[-1] < reach)
     if ruled_h:
         top, bottom = above[-1], below[0]
-        band = [d for d in chars if top < _mid_y(d) < bottom and d["x0"] >= left and _same_font(d, size, s)]
+        band = [d for d in chars if top < _mid_y(d) < bottom and _same_font(d, size, s)]
     else:
         band = _unruled_band(xu, chars, s)
         top = min(d["top"] for d in band) - s.text_pad
         bottom = max(d["bottom"] for d in band) + s.text_pad
-    vxs = [x for x in rules.v_xs(top, bottom) if x > xu["x1"] - s.text_pad]
-    columns = title_columns(band, vxs, size, s)
+    # rules between titles (a frame's sides around them are not column boundaries)
+    lo, hi = min(d["x0"] for d in band) + s.text_pad, max(d["x1"] for d in band) - s.text_pad
+    vxs = [x for x in rules.v_xs(top, bottom) if lo < x < hi]
+    columns = _from_seq_column(title_columns(band, vxs, size, s), xu, s)
     titles = tuple(_squash("".join(line_text(ln.chars, False, s) for ln in visual_lines(col, s))) for col in columns)
-    if len(titles) < 2 or kind_of_header(titles[:2]) is None:  # 序号 | 事项名称 open every list
+    if not opens_list(titles):  # 序号 | 事项名称 open every list (a 类别 column may stand before them)
         return None
     # between two titles: where a rule between them may stand
     gutters = [(a[-1]["x1"] - s.rule_slack, b[0]["x0"] + s.rule_slack) for a, b in zip(columns, columns[1:])]
@@ -402,6 +428,14 @@ def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSet
     return Header(top, bottom, Layout(titles, bounds, ruled_v, ruled_h, size, centres), table_left, table_right)
 
 
+def _from_seq_column(columns: list[list[dict]], xu: dict, s: PdfSettings) -> list[list[dict]]:
+    """The header's columns from 序号 on, or from the 类别 column just before it; text further left is not the table's."""
+    first = next(i for i, col in enumerate(columns) if any(d is xu for d in col))
+    if first and column_role(_squash("".join(line_text(ln.chars, False, s) for ln in visual_lines(columns[first - 1], s)))) == "category":
+        first -= 1
+    return columns[first:]
+
+
 def _table_extent(rules: Rules, y: float, vxs: list[float], width: float, s: PdfSettings) -> tuple[float, float]:
     """The table's width: the rule under the header, widened by vertical rules."""
     segs = [(x0, x1) for hy, x0, x1 in rules.h if abs(hy - y) < s.h_rule_merge]
@@ -413,8 +447,7 @@ def _unruled_band(xu: dict, chars: list[dict], s: PdfSettings) -> list[dict]:
     """Without rules: 序's line, grown up and down by lines that are pieces of known titles."""
     size = xu["size"]
     mid = _mid_y(xu)
-    left = xu["x0"] - s.header_indent * size
-    near = [d for d in chars if abs(_mid_y(d) - mid) < s.unruled_reach * size and d["x0"] >= left and _same_font(d, size, s)]
+    near = [d for d in chars if abs(_mid_y(d) - mid) < s.unruled_reach * size and _same_font(d, size, s)]
     lines = visual_lines(near, s)
     keep = [ln for ln in lines if ln.top - s.line_slack <= mid <= ln.bottom + s.line_slack]
     if not keep:
@@ -490,6 +523,14 @@ def column_bounds(layout: Layout, body: list[dict]) -> list[float]:
 # 4. rows
 
 
+def merged_down(rules: Rules, o: "_Open", y: float) -> set[int]:
+    """Columns with no rule at y, the top of a row, where other columns have one: their cell goes on from
+    the row above (merged down). With no rule at y at all (text at the top of a page) nothing is merged."""
+    edges = [o.left, *o.bounds, o.right]
+    covered = rules.h_cover(y, list(zip(edges, edges[1:])))
+    return {j for j, ruled in enumerate(covered) if not ruled} if any(covered) else set()
+
+
 def row_bands(chars: list[dict], rules: Rules, layout: Layout, bounds: list[float],
               left: float, right: float, top: float, bottom: float, s: PdfSettings) -> list[tuple[float, float]]:
     """Vertical extents of the body rows between top and bottom."""
@@ -497,11 +538,25 @@ def row_bands(chars: list[dict], rules: Rules, layout: Layout, bounds: list[floa
         ys = rules.h_at(left, right, top, bottom)
         edges = [top] + [y for y in ys if top + s.rule_slack < y < bottom - s.rule_slack] + [bottom]
         return [(a, b) for a, b in zip(edges, edges[1:]) if b - a > s.min_row_height]
-    return anchor_bands(chars, bounds, top, bottom, s)
+    return anchor_bands(chars, layout, bounds, top, bottom, s)
 
 
-def anchor_bands(chars: list[dict], bounds: list[float], top: float, bottom: float, s: PdfSettings) -> list[tuple[float, float]]:
-    """No rules: each number / category heading in the 序号 column starts a row.
+def row_anchors(chars: list[dict], layout: Layout, bounds: list[float], s: PdfSettings) -> list[Line]:
+    """Lines that start a row: an item number or a heading in the 序号 column, or a heading
+    (`一、…`) in the 事项名称 column where the 序号 column is empty."""
+    seq_col, name_col = layout.column("seq"), layout.column("name")
+    seq_lines = visual_lines((c for c in chars if _column_of(_mid_x(c), bounds) == seq_col), s)
+    anchors = [ln for ln in seq_lines if _ANCHOR.match(line_text(ln.chars, False, s))]
+    for ln in visual_lines((c for c in chars if _column_of(_mid_x(c), bounds) == name_col), s):
+        beside = any(a.top - s.line_slack <= _mid_y(ln.chars[0]) <= a.bottom + s.line_slack for a in seq_lines)
+        if not beside and _HEADING.match(line_text(ln.chars, False, s)):
+            anchors.append(ln)
+    return sorted(anchors, key=lambda ln: ln.top)
+
+
+def anchor_bands(chars: list[dict], layout: Layout, bounds: list[float], top: float, bottom: float,
+                 s: PdfSettings) -> list[tuple[float, float]]:
+    """No rules: each number / category heading in the 序号 column starts a row (see `row_anchors`).
 
     The row boundary is the widest empty horizontal strip between the previous
     anchor and this one when it is wider than the usual leading (cells centred
@@ -509,8 +564,7 @@ def anchor_bands(chars: list[dict], bounds: list[float], top: float, bottom: flo
     """
     pad = s.text_pad
     lines = visual_lines(chars, s)
-    first_col = visual_lines((c for c in chars if _column_of(_mid_x(c), bounds) == 0), s)
-    anchors = [ln for ln in first_col if _ANCHOR.match(line_text(ln.chars, False, s))]
+    anchors = row_anchors(chars, layout, bounds, s)
     if not anchors:
         return [(top, bottom)]
     leadings = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
@@ -657,6 +711,7 @@ class _Open:
     bounds: list[float]
     left: float
     right: float
+    spans: dict[int, int] = field(default_factory=dict)  # column -> row (index in table.rows) whose cell is merged down
 
 
 @dataclass
@@ -701,13 +756,17 @@ class _Builder:
             self._add_rows(body, rules, h.bottom, marks[k + 1], where, text.gap_spaces)
 
     def _strip_titles(self, chars: list[dict], size: float) -> list[dict]:
-        """List titles (larger type) are not table text."""
-        return [c for c in chars if c["size"] <= self.settings.list_title_size * size]
+        """List titles (larger type, or a line naming a list: 配合履职事项清单) are not table text."""
+        s = self.settings
+        chars = [c for c in chars if c["size"] <= s.list_title_size * size]
+        titles = [ln for ln in visual_lines(chars, s) if titled(line_text(ln.chars, False, s))]
+        drop = {id(c) for ln in titles for c in ln.chars}
+        return [c for c in chars if id(c) not in drop] if drop else chars
 
     def _has_title_above(self, above: list[dict], h: Header) -> bool:
         if not above:
             return False
-        return any(c["size"] > self.settings.list_title_size * h.layout.size for c in above) or (
+        return len(self._strip_titles(above, h.layout.size)) < len(above) or (
             self.open is not None and not self._looks_like_rows(above, h.layout.size)
         )
 
@@ -746,7 +805,21 @@ class _Builder:
             with locating(file=self.path, where=where):
                 cells = row_cells(band, o.layout, o.bounds, rules, y0, y1, gap_spaces, s)
             if any(cells):
-                o.table.rows.append(RawRow(cells, where))
+                self._add_row(list(cells), merged_down(rules, o, y0) if o.layout.ruled_h else set(), where)
+
+    def _add_row(self, cells: list[str], continued: set[int], where: str) -> None:
+        """A row; the cells of columns merged down from the row above go into that row's cell (raw.py: "" here)."""
+        o = self.open
+        rows = o.table.rows
+        for col in continued & o.spans.keys():
+            if cells[col]:
+                owner = rows[o.spans[col]]
+                merged = list(owner.cells)
+                merged[col] = f"{merged[col]}\n{cells[col]}" if merged[col] else cells[col]
+                rows[o.spans[col]] = RawRow(tuple(merged), owner.where)
+                cells[col] = ""
+        rows.append(RawRow(tuple(cells), where))
+        o.spans = {col: o.spans[col] if col in continued and col in o.spans else len(rows) - 1 for col in range(len(cells))}
 
     def finish(self, pages: int) -> RawDocument:
         if self.letters == 0:

@@ -60,8 +60,10 @@ def _cells(line: str) -> tuple[str, ...]:
 
 
 def _is_header(line: str) -> bool:
-    """A header row opens with the 序号 column's title, in any spelling the list kinds declare."""
-    return squash_title(_cells(line)[0]) in _SEQ_TITLES
+    """A header row opens with the 序号 column's title (in any spelling the list kinds declare), or is one
+    that a list kind recognises (a 类别 column may come first)."""
+    cells = _cells(line)
+    return squash_title(cells[0]) in _SEQ_TITLES or kind_of_header(cells) is not None
 
 
 def _check_short_row(cells: tuple[str, ...], table: RawTable, where: str) -> None:

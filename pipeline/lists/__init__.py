@@ -9,18 +9,33 @@ Adding a column spelling or a fourth list kind touches only this package.
 
 from __future__ import annotations
 
+import re
+
 from pipeline.lists import basic, coordinated, reclaimed
-from pipeline.lists.kind import SEQ, Column, ItemContext, ItemField, ListKind, Table, squash_title
+from pipeline.lists.kind import OPTIONAL_COLUMNS, SEQ, Column, ItemContext, ItemField, ListKind, Table, squash_title
 
 KINDS: dict[str, ListKind] = {k.key: k for k in (basic.KIND, coordinated.KIND, reclaimed.KIND)}
 
+
+
+def _columns() -> list[Column]:
+    """Every column any list may print: each kind's columns and their parts, then the optional ones."""
+    return [*(col for k in KINDS.values() for c in k.columns for col in (c, *c.parts)), *OPTIONAL_COLUMNS]
+
+
 # squashed title -> role, over every kind's columns: a title means the same in every list
-_ROLES: dict[str, str] = {squash_title(t): c.role for k in KINDS.values() for c in k.columns for t in c.titles}
+_ROLES: dict[str, str] = {squash_title(t): c.role for c in _columns() for t in c.titles}
 
 
 def column_role(title: str) -> str | None:
     """What a column holds, from its printed title; None for a column the template does not have."""
     return _ROLES.get(squash_title(title))
+
+
+def opens_list(titles: tuple[str, ...] | list[str]) -> bool:
+    """Could this be a header row: a 序号 title, then (maybe after a 类别 column) a 事项名称 title?"""
+    roles = [column_role(t) for t in titles]
+    return "seq" in roles and "name" in roles and roles.index("seq") < roles.index("name")
 
 
 def kind_of_header(titles: tuple[str, ...] | list[str]) -> ListKind | None:
@@ -41,7 +56,23 @@ def seq_titles() -> tuple[str, ...]:
 
 def all_titles() -> tuple[str, ...]:
     """Every column title any kind declares (for extractors recognising a header by its words)."""
-    return tuple(dict.fromkeys(t for k in KINDS.values() for c in k.columns for t in c.titles))
+    return tuple(dict.fromkeys(t for c in _columns() for t in c.titles))
+
+
+def titled(text: str) -> ListKind | None:
+    """The list a title line names: `基本履职事项清单`, `送庄镇配合履职事项清单` (a place name at most
+    before it); None for any other text."""
+    text = "".join(text.split())
+    names = sorted(((n, k) for k in KINDS.values() for n in (k.name, *k.aliases)), key=lambda nk: -len(nk[0]))
+    for name, kind in names:
+        if text.endswith(f"{name}清单"):
+            place = text[: -len(name) - 2]
+            return kind if not place or (len(place) <= _PLACE_CHARS and _PLACE_END.search(place)) else None
+    return None
+
+
+_PLACE_CHARS = 16  # 河南省洛阳市孟津区送庄镇: a township's full name before a list title
+_PLACE_END = re.compile(r"(镇|乡|街道|办事处|苏木|区|县|市)$")
 
 
 def by_name(name: str) -> ListKind | None:
@@ -50,4 +81,4 @@ def by_name(name: str) -> ListKind | None:
 
 
 __all__ = ["EXTRA_COLUMN_TITLES", "KINDS", "Column", "ItemContext", "ItemField", "ListKind", "Table", "all_titles", "by_name",
-           "column_role", "kind_of_header", "seq_titles", "squash_title"]
+           "column_role", "kind_of_header", "opens_list", "seq_titles", "squash_title", "titled"]

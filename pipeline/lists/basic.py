@@ -6,7 +6,7 @@ from typing import Iterator
 
 from pydantic import Field
 
-from pipeline.fields import CategoryName, CategoryNo, EditionId, Seq, Strict, Text, desc
+from pipeline.fields import CategoryName, CategoryNo, EditionId, Extra, Seq, Strict, Text, desc
 from pipeline.lists.kind import NAME, SEQ, ItemContext, ItemField, ListKind, Table
 from pipeline.normalise.text import clean
 
@@ -14,6 +14,7 @@ from pipeline.normalise.text import clean
 class BasicDuty(Strict):
     seq: Seq
     text: Text
+    extra: Extra
 
 
 class BasicDutyRow(Strict):
@@ -24,6 +25,7 @@ class BasicDutyRow(Strict):
     category_no: CategoryNo
     category: CategoryName
     text: str = Field(description=desc("The duty as published, final punctuation kept", "事项名称（原文）"))
+    extra: Extra
 
 
 def build(seq: int, cells: dict[str, str], ctx: ItemContext) -> BasicDuty:
@@ -31,7 +33,8 @@ def build(seq: int, cells: dict[str, str], ctx: ItemContext) -> BasicDuty:
 
 
 def item_rows(edition_id: str, category_no: int, category: str, item: BasicDuty) -> Iterator[BasicDutyRow]:
-    yield BasicDutyRow(edition_id=edition_id, seq=item.seq, category_no=category_no, category=category, text=item.text)
+    yield BasicDutyRow(edition_id=edition_id, seq=item.seq, category_no=category_no, category=category, text=item.text,
+                      extra=item.extra)
 
 
 KIND = ListKind(

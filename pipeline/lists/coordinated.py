@@ -17,6 +17,7 @@ from pipeline.fields import (
     ClauseNo,
     Departments,
     EditionId,
+    Extra,
     Name,
     Seq,
     Strict,
@@ -74,6 +75,7 @@ class CoordinatedDuty(Strict):
     departments: list[Text] = Field(min_length=1)
     department_duties: list[DepartmentDuties]
     township_duties: list[Clause] = Field(min_length=1)
+    extra: Extra
 
     @model_validator(mode="after")
     def _numbered(self) -> "CoordinatedDuty":
@@ -92,6 +94,7 @@ class CoordinatedDutyRow(Strict):
     departments: Departments
     department_count: int = Field(description=desc("Number of departments", "对应上级部门数"))
     township_clause_count: int = Field(description=desc("Number of township clauses", "乡镇配合职责条数"))
+    extra: Extra
 
 
 class CoordinatedDepartmentDutyRow(Strict):
@@ -166,7 +169,7 @@ def item_rows(edition_id: str, category_no: int, category: str, item: Coordinate
     yield CoordinatedDutyRow(
         edition_id=edition_id, seq=item.seq, category_no=category_no, category=category, name=item.name,
         departments=item.departments, department_count=len(item.departments),
-        township_clause_count=len(item.township_duties),
+        township_clause_count=len(item.township_duties), extra=item.extra,
     )
 
 

@@ -28,6 +28,7 @@ class Column:
 
     role: str  # the cell's role, the key of the cells dict an item is built from
     titles: tuple[str, ...]  # every spelling editions print; the first is the template's
+    parts: tuple["Column", ...] = ()  # columns some editions print instead of this one (承接部门 | 工作方式)
 
     @property
     def title(self) -> str:
@@ -37,6 +38,9 @@ class Column:
 # the columns every list has
 SEQ = Column("seq", ("序号", "编号"))
 NAME = Column("name", ("事项名称", "履职事项名称", "履职事项", "事项", "事项内容", "职责事项", "工作事项"))
+# a column some editions add to every list: the category, merged down over its items, instead of heading rows
+CATEGORY = Column("category", ("类别", "事项类别", "类型", "分类", "事项分类", "类别名称", "领域"))
+OPTIONAL_COLUMNS = (CATEGORY,)
 
 
 @dataclass(frozen=True)
@@ -126,5 +130,11 @@ class ListKind:
         return next(f for f in self.fields if f.name == name)
 
     def recognises(self, roles: Iterable[str | None]) -> bool:
+        """Every column is printed, whole or as its parts."""
         found = set(roles)
-        return all(c.role in found for c in self.columns)
+        return all(c.role in found or (c.parts and all(p.role in found for p in c.parts)) for c in self.columns)
+
+    def roles(self) -> set[str]:
+        """Every role a header of this list may hold: its columns, their parts, the optional columns."""
+        return {c.role for c in self.columns} | {p.role for c in self.columns for p in c.parts} | {
+            c.role for c in OPTIONAL_COLUMNS}

@@ -2,6 +2,7 @@
 
 Column 承接部门及工作方式: the departments that took the work over before
 `工作方式：`, the method after it; or, with no department, why the work stops.
+Some editions print it as two columns, 承接部门 and 工作方式 (`method_cell`).
 """
 
 from __future__ import annotations
@@ -10,17 +11,23 @@ from typing import Iterator, Literal
 
 from pydantic import Field, model_validator
 
-from pipeline.fields import CategoryName, CategoryNo, Clause, ClauseNo, EditionId, Name, Seq, Strict, Text, check_numbering, desc
+from pipeline.fields import CategoryName, CategoryNo, Clause, ClauseNo, EditionId, Extra, Name, Seq, Strict, Text, check_numbering, desc
 from pipeline.lists.kind import NAME, SEQ, Column, DepartmentCount, ForeignKey, ItemContext, ItemField, ListKind, Table
 from pipeline.normalise.methods import parse_method_cell
-from pipeline.normalise.text import clean
+from pipeline.normalise.text import clean, placeholder_to_empty
 
 Disposition = Literal["transferred", "discontinued"]
 
 COLUMNS = (
     SEQ,
     NAME,
-    Column("method", ("承接部门及工作方式", "承接部门和工作方式", "承接部门及承接方式", "收回后承接部门及工作方式")),
+    Column(
+        "method",
+        ("承接部门及工作方式", "承接部门和工作方式", "承接部门及承接方式", "收回后承接部门及工作方式"),
+        # or two columns: the departments, and the method without its `工作方式：` label
+        parts=(Column("receivers", ("承接部门", "承接单位", "收回后承接部门", "承接主体")),
+               Column("way", ("工作方式", "承接方式", "收回后工作方式"))),
+    ),
 )
 
 
@@ -38,6 +45,7 @@ class ReclaimedDuty(Strict):
     reason: str | None
     method: Text
     method_clauses: list[MethodClause] = Field(min_length=1)
+    extra: Extra
 
     @model_validator(mode="after")
     def _numbered(self) -> "ReclaimedDuty":
@@ -70,6 +78,7 @@ class ReclaimedDutyRow(Strict):
     )
     reason: str | None = Field(description=desc("Why the work stops, when given", "不再开展的原因"))
     method: str = Field(description=desc("工作方式 text, or the whole cell when no department", "工作方式"))
+    extra: Extra
 
 
 class ReclaimedMethodClauseRow(Strict):
@@ -84,8 +93,16 @@ class ReclaimedMethodClauseRow(Strict):
     )
 
 
+def method_cell(cells: dict[str, str]) -> str:
+    """The 承接部门及工作方式 cell; printed as two columns, the one cell they stand for."""
+    if "method" in cells:
+        return cells["method"]
+    receivers, way = placeholder_to_empty(cells.get("receivers", "")), cells.get("way", "")
+    return f"{receivers}\n工作方式：{way}" if receivers.strip() else way
+
+
 def build(seq: int, cells: dict[str, str], ctx: ItemContext) -> ReclaimedDuty:
-    m = parse_method_cell(cells.get("method", ""))
+    m = parse_method_cell(method_cell(cells))
     return ReclaimedDuty(
         seq=seq,
         name=clean(cells.get("name", "")),
@@ -103,6 +120,7 @@ def item_rows(edition_id: str, category_no: int, category: str, item: ReclaimedD
     yield ReclaimedDutyRow(
         edition_id=edition_id, seq=item.seq, category_no=category_no, category=category, name=item.name,
         departments=item.departments, disposition=item.disposition, reason=item.reason, method=item.method,
+        extra=item.extra,
     )
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from pipeline.errors import InputError
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
-from pipeline.lists import KINDS, ListKind, column_role, kind_of_header, seq_titles, squash_title
-from pipeline.normalise.headings import Heading, parse_heading
+from pipeline.lists import KINDS, ListKind, column_role, kind_of_header, seq_titles, squash_title, titled
+from pipeline.normalise.headings import Heading, column_heading, parse_heading
 from pipeline.normalise.text import clean
 
 
@@ -21,6 +21,7 @@ class ItemRow:
     seq: int
     cells: dict[str, str]  # column role -> raw cell text
     where: str
+    extra: dict[str, str] = field(default_factory=dict)  # title -> raw cell text, columns the template lacks
 
 
 @dataclass
@@ -34,16 +35,46 @@ class ListRows:
     kind: ListKind
     where: str
     entries: list[HeadingRow | ItemRow] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)  # titles of columns the template lacks, as printed
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A table's columns: each title as printed and its role (None: a column the template does not have)."""
+
+    titles: tuple[str, ...]
+    roles: tuple[str | None, ...]
+
+    @classmethod
+    def of(cls, header: tuple[str, ...]) -> "Columns":
+        return cls(tuple(clean(t) for t in header), tuple(column_role(t) for t in header))
+
+    def index(self, role: str) -> int | None:
+        return self.roles.index(role) if role in self.roles else None
+
+    @property
+    def seq(self) -> int:
+        return self.roles.index("seq")
+
+    @property
+    def extra(self) -> list[str]:
+        return [t for t, r in zip(self.titles, self.roles) if r is None]
 
 
 def _is_header(cells: list[str], header: tuple[str, ...]) -> bool:
     """A row repeating the header (on a new page), or any row opening with the 序号 title."""
     titles = [squash_title(c) for c in cells]
-    return titles[:1] in ([squash_title(t)] for t in seq_titles()) or titles == [squash_title(h) for h in header]
+    return bool(set(titles[:2]) & {squash_title(t) for t in seq_titles()}) or titles == [squash_title(h) for h in header]
+
+
+def _is_title_row(cells: list[str]) -> bool:
+    """A row holding only a list's title (`基本履职事项清单`): a title row printed inside the table."""
+    texts = {clean(c) for c in cells} - {""}
+    return len(texts) == 1 and titled(texts.pop()) is not None
 
 
 def _heading(cells: list[str]) -> Heading | None:
-    """A category row: one heading text, whether merged across columns or in the first cell."""
+    """A category row: one heading text, whether merged across columns or in one cell."""
     texts = {clean(c) for c in cells} - {""}
     return parse_heading(texts.pop()) if len(texts) == 1 else None
 
@@ -53,76 +84,115 @@ def _item_number(cell: str) -> int | None:
     return int(first) if first.isdecimal() else None
 
 
+def _current_heading(rows: ListRows) -> Heading | None:
+    return next((e.heading for e in reversed(rows.entries) if isinstance(e, HeadingRow)), None)
+
+
 def _current_category(rows: ListRows) -> str | None:
-    return next((e.heading.category for e in reversed(rows.entries) if isinstance(e, HeadingRow)), None)
+    heading = _current_heading(rows)
+    return heading.category if heading else None
 
 
-def _check_cell_count(rows: ListRows, row: RawRow, columns: int) -> None:
+def _check_cell_count(rows: ListRows, row: RawRow, cols: Columns) -> None:
     """A row cannot hold more cells than its table has columns: the cells past the last column would be
     dropped, and the stray tab or split cell that made them has shifted the cells before into wrong columns."""
-    if len(row.cells) <= columns:
+    if len(row.cells) <= len(cols.roles):
         return
-    seq = _item_number(row.cells[0])
-    if seq is None and not clean(row.cells[0]) and rows.entries and isinstance(rows.entries[-1], ItemRow):
+    seq_cell = row.cells[cols.seq]
+    seq = _item_number(seq_cell)
+    if seq is None and not clean(seq_cell) and rows.entries and isinstance(rows.entries[-1], ItemRow):
         seq = rows.entries[-1].seq  # a continuation row: name the item it continues
-    raise InputError("too_many_cells", f"{len(row.cells)} cells where the table has {columns} columns",
+    raise InputError("too_many_cells", f"{len(row.cells)} cells where the table has {len(cols.roles)} columns",
                      where=row.where, list_kind=rows.kind.key, category=_current_category(rows), seq=seq)
 
 
-def _add_row(rows: ListRows, row: RawRow, roles: list[str | None]) -> None:
-    _check_cell_count(rows, row, len(roles))
-    cells = list(row.cells) + [""] * (len(roles) - len(row.cells))
-    first = clean(cells[0])
-    if not any(c.strip() for c in cells):
+def _category_cell(rows: ListRows, cells: list[str], cols: Columns, where: str) -> None:
+    """A 类别 column: a cell naming another category than the current one opens it (merged cells are "" below)."""
+    index = cols.index("category")
+    if index is None:
         return
+    text = clean(cells[index])
+    cells[index] = ""
+    current = _current_heading(rows)
+    if text and (current is None or column_heading(text, 0).category != current.category):
+        number = sum(isinstance(e, HeadingRow) for e in rows.entries) + 1
+        rows.entries.append(HeadingRow(column_heading(text, number), where))
+
+
+def _add_row(rows: ListRows, row: RawRow, cols: Columns) -> None:
+    _check_cell_count(rows, row, cols)
+    cells = list(row.cells) + [""] * (len(cols.roles) - len(row.cells))
+    if not any(c.strip() for c in cells) or _is_title_row(cells):
+        return
+    _category_cell(rows, cells, cols, row.where)
+    first = clean(cells[cols.seq])
+    named = {role: cell for role, cell in zip(cols.roles, cells) if role not in (None, "seq", "category")}
+    extra = {title: cell for title, role, cell in zip(cols.titles, cols.roles, cells) if role is None}
     if heading := _heading(cells):
         rows.entries.append(HeadingRow(heading, row.where))
     elif first.isdecimal():
-        named = {role: cell for role, cell in zip(roles, cells) if role and role != "seq"}
-        rows.entries.append(ItemRow(int(first), named, row.where))
+        rows.entries.append(ItemRow(int(first), named, row.where, extra))
     elif first == "" and rows.entries and isinstance(rows.entries[-1], ItemRow):
         item = rows.entries[-1]
-        for role, cell in zip(roles, cells):
-            if role and role != "seq" and cell.strip():
-                item.cells[role] = f"{item.cells.get(role, '')}\n{cell}"
+        for parts, more in ((item.cells, named), (item.extra, extra)):
+            for key, cell in more.items():
+                if cell.strip():
+                    parts[key] = f"{parts.get(key, '')}\n{cell}"
+    elif first == "" and not any(c.strip() for c in cells):
+        return  # the row held only a 类别 cell (merged down, its text drawn in this row)
     else:
         seq = rows.kind.column("seq").title
         raise InputError("unexpected_row", f"unexpected row: {seq} cell is {first or 'empty'!r}", where=row.where,
                          list_kind=rows.kind.key)
 
 
-def _check_columns(kind: ListKind, table: RawTable, roles: list[str | None]) -> None:
+def _check_columns(kind: ListKind, table: RawTable, roles: tuple[str | None, ...]) -> None:
     """A header with columns of another list (上级部门职责 in a list without 对应上级部门) fits no list whole:
     taking it for the smaller list would drop those columns silently."""
-    own = {c.role for c in kind.columns}
+    own = kind.roles()
     stray = [(title, role) for title, role in zip(table.header, roles) if role and role not in own]
     if not stray:
         return
     # what the lists those columns belong to would also need
-    owners = [k for k in KINDS.values() if {role for _, role in stray} <= {c.role for c in k.columns}]
+    owners = [k for k in KINDS.values() if {role for _, role in stray} <= k.roles()]
     missing = dict.fromkeys(c.title for k in owners for c in k.columns if c.role not in roles)
     raise InputError("header_mismatch", f"columns {'、'.join(t for t, _ in stray)} belong to no list with this header "
                      f"(missing {'、'.join(missing) or '?'})", where=table.where, list_kind=kind.key)
 
 
+_TITLE_ROWS = 3  # rows a table may open with above its column titles (the list's title, a unit line)
+
+
+def header_row(table: RawTable) -> tuple[tuple[str, ...], int]:
+    """The column titles and the index of the first body row: the header may follow title rows."""
+    if kind_of_header(table.header) is not None:
+        return table.header, 0
+    for i, row in enumerate(table.rows[:_TITLE_ROWS]):
+        if kind_of_header(row.cells) is not None:
+            return row.cells, i + 1
+    return table.header, 0
+
+
 def assemble(doc: RawDocument) -> dict[str, ListRows]:
     """Each list's headings and items (list key -> rows); every kind must have a table."""
     lists: dict[str, ListRows] = {}
-    current: tuple[ListRows, list[str | None], RawTable] | None = None
+    current: tuple[ListRows, Columns, tuple[str, ...]] | None = None
     for table in doc.tables:
-        kind = kind_of_header(table.header)
+        header, first_row = header_row(table)
+        kind = kind_of_header(header)
         if kind is None:
-            if current is None or len(table.header) != len(current[1]):
+            if current is None or len(table.header) != len(current[1].roles):
                 continue  # not a duty-list table (e.g. a layout table on the cover)
-            rows, roles, header_table = current  # a table continued without its header
+            rows, cols, header = current  # a table continued without its header
         else:
-            roles, header_table = [column_role(t) for t in table.header], table
-            _check_columns(kind, table, roles)
+            cols = Columns.of(header)
+            _check_columns(kind, RawTable(header, [], table.where), cols.roles)
             rows = lists.setdefault(kind.key, ListRows(kind, table.where))
-        current = (rows, roles, header_table)
-        for row in table.rows:
-            if not _is_header(list(row.cells), header_table.header):
-                _add_row(rows, row, roles)
+            rows.extra_columns.extend(t for t in cols.extra if t not in rows.extra_columns)
+        current = (rows, cols, header)
+        for row in table.rows[first_row:]:
+            if not _is_header(list(row.cells), header):
+                _add_row(rows, row, cols)
     missing = [k.title for k in KINDS.values() if k.key not in lists]
     if missing:
         seq = "/".join(seq_titles())

@@ -12,14 +12,17 @@ from pipeline.normalise import checks
 from pipeline.normalise.assemble import HeadingRow, ItemRow, ListRows, assemble
 from pipeline.normalise.clauses import ClauseNumberError
 from pipeline.normalise.front_matter import parse_front_matter
+from pipeline.normalise.text import clean
 
 
 def _item(kind: ListKind, row: ItemRow, category: str, known: set[str], warnings: list[Warning_]) -> Item:
     try:
-        return kind.build(row.seq, row.cells, ItemContext(kind, known, warnings))
+        item = kind.build(row.seq, row.cells, ItemContext(kind, known, warnings))
     except (ValidationError, ClauseNumberError) as err:
         raise InputError("item_invalid", _first_error(err), where=row.where, list_kind=kind.key, category=category,
                          seq=row.seq) from err
+    # columns the template does not have: kept beside the item, never read into its fields
+    return item.model_copy(update={"extra": {title: clean(text) for title, text in row.extra.items()}})
 
 
 def _first_error(err: Exception) -> str:
@@ -76,7 +79,7 @@ def build_edition(doc: RawDocument, edition_id: str) -> tuple[Edition, list[Warn
         categories = _categories(rows, known, warnings)
         try:
             lists[kind.key] = DutyList(kind=kind.key, title=kind.title, declared=front.declared[kind.key],
-                                       categories=categories)
+                                       categories=categories, extra_columns=rows.extra_columns)
         except ValidationError as err:
             raise InputError("list_totals", _first_error(err), where=rows.where, list_kind=kind.key) from err
     edition = Edition(

@@ -33,7 +33,7 @@ def chinese_number(text: str) -> int:
 class Heading:
     category_no: int
     category: str
-    declared_count: int
+    declared_count: int | None  # None: a 类别 column's cell, which need not give （N项）
 
 
 def parse_heading(text: str) -> Heading | None:
@@ -41,3 +41,22 @@ def parse_heading(text: str) -> Heading | None:
     if not m:
         return None
     return Heading(chinese_number(m.group("no")), m.group("name"), int(m.group("count")))
+
+
+_NUMBERED_RE = re.compile(r"^(?P<no>[零〇一二两三四五六七八九十百]+|\d+)\s*[、.．]\s*(?P<name>.+)$")
+_COUNT_RE = re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<count>\d+)\s*项\s*[）)]$")
+
+
+def column_heading(text: str, number: int) -> Heading:
+    """A category as a 类别 column cell: `党的建设`, `一、党的建设` or `党的建设（29项）`.
+
+    Without its own number the category takes `number` (its place in the
+    list); without （N项） it declares no count, and only the preface's totals
+    check its items.
+    """
+    if heading := parse_heading(text):
+        return heading
+    numbered = _NUMBERED_RE.match(text)
+    no, name = (chinese_number(numbered["no"]), numbered["name"]) if numbered else (number, text)
+    counted = _COUNT_RE.match(name)
+    return Heading(no, counted["name"], int(counted["count"])) if counted else Heading(no, name, None)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import regex as re
 
+from pipeline.normalise.radicals import unify_radicals
+
 # CJK punctuation: the CJK Symbols block (、。「」《》…) minus the ideographic
 # space, fullwidth forms (，：；（）！？), and the curly quotes, dashes and
 # ellipsis that Chinese text uses.
@@ -84,6 +86,7 @@ def _whitespace_goes(before: str, after: str, line_break: bool) -> bool:
 
 def clean_with_breaks(text: str) -> Cleaned:
     """Rule 1 on markup-free text, remembering where whitespace was."""
+    text = unify_radicals(text)
     out: list[str] = []
     breaks: set[int] = set()
     pos = 0
@@ -106,3 +109,12 @@ def clean_with_breaks(text: str) -> Cleaned:
 def clean(text: str) -> str:
     """Rule 1: the published characters, markup and wrap artefacts removed."""
     return clean_with_breaks(strip_markup(text)).text
+
+
+# a cell holding only a dash or a slash (or 无) says "none" rather than naming something
+_PLACEHOLDER_RE = re.compile(r"^(?:[/／\\—–\-－―~～]+|无)$")
+
+
+def placeholder_to_empty(text: str) -> str:
+    """A cell that says "none" (`/`, `—`, `无`) as empty; any other text unchanged."""
+    return "" if _PLACEHOLDER_RE.match(clean(text)) else text

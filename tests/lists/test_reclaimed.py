@@ -14,7 +14,7 @@ from pipeline.cli import main
 from pipeline.errors import InputError
 from pipeline.extract import extract
 from pipeline.lists import ItemContext
-from pipeline.lists.reclaimed import KIND
+from pipeline.lists.reclaimed import KIND, method_cell
 from pipeline.normalise.edition import build_edition
 
 NO_DEPARTMENT = "transferred (the method does not say the work stops) but no 承接部门 is named before 工作方式："
@@ -54,3 +54,21 @@ def test_a_transferred_item_without_a_department_on_the_command_line(tmp_path, c
     assert capsys.readouterr().err.splitlines() == [
         f"error[item_invalid]: e.txt, line 19, reclaimed list, 民生服务, item 2: {NO_DEPARTMENT}"]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("cells, combined", [
+    ({"receivers": "区民政局", "way": "1.制定方案；\n2.组织评审。"}, "区民政局\n工作方式：1.制定方案；\n2.组织评审。"),
+    ({"receivers": "—", "way": "不再开展此项工作。"}, "不再开展此项工作。"),
+    ({"receivers": "", "way": "不再开展此项工作。"}, "不再开展此项工作。"),
+    ({"method": "区民政局 工作方式：做好。"}, "区民政局 工作方式：做好。"),
+])
+def test_two_columns_stand_for_the_one_cell(cells, combined):
+    assert method_cell(cells) == combined
+
+
+def test_an_item_printed_in_two_columns_is_the_item_printed_in_one():
+    ctx = ItemContext(KIND, set(), [])
+    split = KIND.build(12, {"name": "追回资金", "receivers": "区卫生健康委员会、区财政局", "way": "1.核实；\n2.追回。"}, ctx)
+    one = KIND.build(12, {"name": "追回资金", "method": "区卫生健康委员会、区财政局 工作方式：1.核实；\n2.追回。"}, ctx)
+    assert split == one
+    assert split.departments == ["区卫生健康委员会", "区财政局"] and split.disposition == "transferred"

@@ -74,10 +74,66 @@ def test_heading_in_the_first_cell_alone_and_merged_across_the_row():
         ("heading", 1, "党的建设"), ("heading", 2, "经济发展")]
 
 
-def test_a_column_the_template_lacks_is_not_mixed_into_the_known_ones():
-    basic = table(("序号", "事项名称", "备注"), ["一、党的建设（1项）"], ["1", "加强党的建设。", "新增"])
+def test_a_column_the_template_lacks_is_kept_apart_from_the_known_ones():
+    basic = table(("序号", "事项名称", "法律\n依据", "备注"), ["一、党的建设（2项）"], ["1", "加强党的建设。", "《党章》", "新增"],
+                  ["2", "做好党员", "", "/"], ["", "教育。", "", "续"])
     lists = assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    items = [e for e in lists["basic"].entries if isinstance(e, ItemRow)]
+    assert [i.cells for i in items] == [{"name": "加强党的建设。"}, {"name": "做好党员\n教育。"}]
+    assert [i.extra for i in items] == [{"法律依据": "《党章》", "备注": "新增"}, {"法律依据": "", "备注": "/\n续"}]
+    assert lists["basic"].extra_columns == ["法律依据", "备注"]
+    assert lists["coordinated"].extra_columns == []
+
+
+def test_column_titles_in_the_wordings_editions_print():
+    basic = table(("序号", "履职事项"), ["一、党的建设（1项）"], ["1", "加强党的建设。"])
+    coordinated = table(("编号", "事项", "牵头部门", "上级主管部门职责", "乡镇配合职责"), ["一、平安法治（1项）"],
+                        ["1", "兵役工作", "区人民武装部", "发布公告。", "做好报名。"])
+    lists = assemble(doc(basic, coordinated, MINIMAL_RECLAIMED))
     assert entries(lists, "basic")[1][2] == {"name": "加强党的建设。"}
+    assert entries(lists, "coordinated")[1][2] == {
+        "name": "兵役工作", "departments": "区人民武装部", "department_duties": "发布公告。", "township_duties": "做好报名。"}
+
+
+def test_the_reclaimed_method_printed_as_two_columns():
+    reclaimed = table(("序号", "事项名称", "承接部门", "工作方式"), ["一、民生服务（2项）"],
+                      ["1", "出具证明", "—", "不再开展此项工作。"], ["2", "追回资金", "区卫生健康委员会、区财政局", "1.核实；\n2.追回。"])
+    lists = assemble(doc(table(BASIC, ["一、党的建设（1项）"], ["1", "加强。"]), MINIMAL_COORDINATED, reclaimed))
+    assert [e[2] for e in entries(lists, "reclaimed")[1:]] == [
+        {"name": "出具证明", "receivers": "—", "way": "不再开展此项工作。"},
+        {"name": "追回资金", "receivers": "区卫生健康委员会、区财政局", "way": "1.核实；\n2.追回。"}]
+
+
+@pytest.mark.parametrize("header", [("类别", "序号", "事项名称"), ("序号", "事项类别", "事项名称")])
+def test_categories_in_their_own_column_merged_down(header):
+    at = header.index("序号"), next(i for i, t in enumerate(header) if "类别" in t)
+
+    def row(category, seq, name):
+        cells = ["", "", ""]
+        cells[at[0]], cells[at[1]], cells[2] = seq, category, name
+        return cells
+
+    basic = table(header, row("党的建设", "1", "加强党的建设。"), row("", "2", "做好党员"), row("", "", "教育。"),
+                  row("二、经济发展（1项）", "3", "发展经济。"), row("社会治理", "", ""), row("", "4", "化解矛盾。"))
+    lists = assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert entries(lists, "basic") == [
+        ("heading", 1, "党的建设", None, "page 1 row 1"),
+        ("item", 1, {"name": "加强党的建设。"}, "page 1 row 1"),
+        ("item", 2, {"name": "做好党员\n教育。"}, "page 1 row 2"),
+        ("heading", 2, "经济发展", 1, "page 1 row 4"),
+        ("item", 3, {"name": "发展经济。"}, "page 1 row 4"),
+        ("heading", 3, "社会治理", None, "page 1 row 5"),  # the merged cell's text drawn in a row of its own
+        ("item", 4, {"name": "化解矛盾。"}, "page 1 row 6"),
+    ]
+
+
+def test_a_title_row_above_the_column_titles():
+    # the title row merged across the table, repeated on the next page with the column titles
+    basic = table(("基本履职事项清单",), ["序号", "事项名称"], ["一、党的建设（2项）"], ["1", "加强党的建设。"],
+                  ["基本履职事项清单", ""], ["序号", "事项名称"], ["2", "续页。"])
+    lists = assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert [e[:3] for e in entries(lists, "basic")] == [
+        ("heading", 1, "党的建设"), ("item", 1, {"name": "加强党的建设。"}), ("item", 2, {"name": "续页。"})]
 
 
 def test_layout_tables_before_the_lists_are_ignored():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.normalise.headings import Heading, chinese_number, parse_heading
+from pipeline.normalise.headings import Heading, chinese_number, column_heading, parse_heading
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,16 @@ def test_chinese_number(text, expected):
 )
 def test_parse_heading(text, expected):
     assert parse_heading(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, number, expected",
+    [
+        pytest.param("党的建设", 3, Heading(3, "党的建设", None), id="name-only-takes-its-place"),
+        pytest.param("二、经济发展", 5, Heading(2, "经济发展", None), id="own-number-kept"),
+        pytest.param("经济发展（7项）", 2, Heading(2, "经济发展", 7), id="count-without-number"),
+        pytest.param("一、党的建设（29项）", 4, Heading(1, "党的建设", 29), id="a-whole-heading"),
+    ],
+)
+def test_a_category_column_cell(text, number, expected):
+    assert column_heading(text, number) == expected

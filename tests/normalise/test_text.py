@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.normalise.text import clean, clean_with_breaks, strip_markup
+from pipeline.normalise.text import clean, clean_with_breaks, placeholder_to_empty, strip_markup
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,19 @@ def test_wrapping_chinese_text_anywhere_changes_nothing(words, ws):
 @given(st.text(max_size=60))
 def test_clean_is_idempotent(text):
     assert clean(clean(text)) == clean(text)
+
+
+@pytest.mark.parametrize("cell, expected", [("/", ""), ("—", ""), ("——", ""), (" － \n", ""), ("无", ""), ("／", ""),
+                                            ("区民政局", "区民政局"), ("无线电管理", "无线电管理"), ("", "")])
+def test_a_cell_that_says_none(cell, expected):
+    assert placeholder_to_empty(cell) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("上级部⻔收回事项清单", "上级部门收回事项清单"),  # CJK Radicals Supplement U+2ED4
+    ("承接部门及⼯作⽅式", "承接部门及工作方式"),  # Kangxi Radicals U+2F2F, U+2F45
+    ("⼀、⺠⽣服务（3项）", "一、民生服务（3项）"),
+    ("（１）：；，", "（１）：；，"),  # full-width forms are not folded
+])
+def test_radicals_are_read_as_the_ideographs_they_are_drawn_as(raw, expected):
+    assert clean(raw) == expected
