@@ -104,6 +104,7 @@ EXTRA_TABLES: dict[str, tuple[str, str]] = {
   extracted_category_count INTEGER NOT NULL,
   declared_total INTEGER NOT NULL,
   extracted_total INTEGER NOT NULL,
+  extra_columns VARCHAR[] NOT NULL, -- columns the template does not have, as printed (each item's extra map)
   PRIMARY KEY (edition_id, list)
 )""",
     ),
@@ -237,9 +238,9 @@ def populate(con: duckdb.DuckDBPyConnection, output_dir: Path) -> None:
         )  # fmt: skip
         for kind, s in info.lists.items():
             con.execute(
-                "INSERT INTO edition_lists VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO edition_lists VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [info.edition_id, kind, s.title, s.declared_category_count, s.extracted_categories,
-                 s.declared_total, s.extracted_total],
+                 s.declared_total, s.extracted_total, s.extra_columns],
             )  # fmt: skip
         for n, w in enumerate(info.warnings, 1):
             con.execute(

@@ -200,12 +200,12 @@ def write_meta_sheet(ws: Worksheet, info: EditionInfo, counts: dict[str, int]) -
     section("清单总数 Totals (declared in the preface vs extracted)")
     header(
         ["清单 list", "清单名称 title", "声明类别数 declared categories", "实际类别数 extracted categories",
-         "声明事项数 declared items", "实际事项数 extracted items", "一致 match"]
+         "声明事项数 declared items", "实际事项数 extracted items", "一致 match", "模板以外的列 extra columns"]
     )  # fmt: skip
     for kind, s in info.lists.items():
         match = s.declared_total == s.extracted_total and s.declared_category_count == s.extracted_categories
         line([kind, s.title, s.declared_category_count, s.extracted_categories, s.declared_total,
-              s.extracted_total, "是 yes" if match else "否 NO"])  # fmt: skip
+              s.extracted_total, "是 yes" if match else "否 NO", LIST_JOINER.join(s.extra_columns) or None])  # fmt: skip
 
     section("工作表 Sheets")
     header(["工作表 sheet", "内容", "Contents", "行数 rows"])

@@ -42,8 +42,9 @@ def test_editions_numbered_per_township_by_publication(con):
     assert rows(con, "SELECT edition_id, published, edition_no, warning_count FROM editions ORDER BY edition_no") == [
         (FIRST, "2023-06", 1, 0), (MIDDLE, "2024-01", 2, 0), (FULL, "2025-07", 3, 2)
     ]  # fmt: skip
-    assert rows(con, "SELECT list, declared_total, extracted_total FROM edition_lists WHERE edition_id = ? ORDER BY 1", FULL) == [
-        ("basic", 3, 3), ("coordinated", 2, 2), ("reclaimed", 4, 4)
+    assert rows(con, "SELECT list, declared_total, extracted_total, extra_columns FROM edition_lists "
+                     "WHERE edition_id = ? ORDER BY 1", FULL) == [
+        ("basic", 3, 3, ["备注", "法律依据"]), ("coordinated", 2, 2, []), ("reclaimed", 4, 4, [])
     ]  # fmt: skip
     assert rows(con, "SELECT code, list, seq FROM warnings ORDER BY warning_no") == [
         ("department_label", "coordinated", 2), ("ocr_spacing", None, None)
@@ -58,6 +59,18 @@ def test_list_columns_are_lists_and_types_follow_the_models(con):
     assert types["departments"] == "VARCHAR[]"
     assert types["seq"] == "BIGINT"
     assert types["reason"] == "VARCHAR"
+    assert types["extra"] == "MAP(VARCHAR, VARCHAR)"
+
+
+def test_extra_maps_keep_printed_order_and_are_empty_elsewhere(con):
+    assert rows(con, "SELECT seq, map_keys(extra), extra['备注'], extra['法律依据'] FROM basic_duties "
+                     "WHERE edition_id = ? ORDER BY seq", FULL) == [
+        (1, ["备注", "法律依据"], "/", "《中华人民共和国土地管理法》第六十七条"),
+        (2, ["备注", "法律依据"], "", ""),
+        (3, ["备注", "法律依据"], "需区发展改革委配合", "《优化营商环境条例》\n第八条"),
+    ]  # fmt: skip
+    assert rows(con, "SELECT count(*) FROM basic_duties WHERE edition_id <> ? AND extra <> MAP {}", FULL) == [(0,)]
+    assert rows(con, "SELECT count(*), count(*) FILTER (WHERE cardinality(extra) = 0) FROM reclaimed_duties") == [(6, 6)]
 
 
 def test_descriptions_are_stored_as_comments(con):

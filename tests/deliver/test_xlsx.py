@@ -150,7 +150,7 @@ def test_metadata_sheet_has_edition_totals_sheets_and_warnings(workbook):
     assert ["版本标识", "Edition", FULL] in rows
     assert ["发布年月", "Published", "2025-07"] in rows
     # totals: list, title, declared categories, extracted categories, declared items, extracted items, match
-    assert ["basic", "基本履职事项清单", 2, 2, 3, 3, "是 yes"] in rows
+    assert ["basic", "基本履职事项清单", 2, 2, 3, 3, "是 yes", "备注、法律依据"] in rows  # and its extra columns
     assert ["reclaimed", "上级部门收回事项清单", 2, 2, 4, 4, "是 yes"] in rows
     # the sheets with their row counts
     assert ["coordinated_department_duties", "配合履职事项的上级部门职责：每条一行",
