@@ -49,6 +49,7 @@ from pipeline.errors import InputError, locating
 from pipeline.extract.pdf_streams import Watch, watched
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 from pipeline.normalise.radicals import TABLE as RADICALS
+from pipeline.normalise.text import WRAP
 from pipeline.lists import EXTRA_COLUMN_TITLES, all_titles, column_role, opens_list, squash_title, titled
 
 # Every column title the list kinds declare, and the extra columns editions add:
@@ -93,10 +94,12 @@ class PdfSettings:
     header_indent: float = 1.0  # em: the header's text and rules start at most this far left of 序
     header_font: float = 0.25  # em: header chars' font size is within this of 序's
     unruled_reach: float = 3.5  # em: without rules, the title lines are looked for this far above and below 序
-    title_gap: float = 1.0  # em: a horizontal gap this wide separates two column titles
+    title_gap: float = 1.0  # em: a horizontal gap this wide separates two pieces of text on a header line
+    title_column_gap: float = 0.5  # em: without rules, a gap this wide between stacks of header text may separate two columns
     text_pad: float = 0.5  # pt: margin around a band of text so that its own first and last chars fall inside
     # rows and cells
     run_on_gap: float = 0.5  # em: glyphs closer than this on one line are one run (a heading across columns, or damage)
+    wrap_slack: float = 0.5  # × the next line's first glyph: a line is full when that glyph would overrun the column's widest line by more
     min_row_height: float = 1.0  # pt: a band between two horizontal rules is a row only when taller than this
     row_gap_factor: float = 1.3  # ×: without rules, a gap over this × the usual leading (+ text_pad) above an anchor ends a row
     list_title_size: float = 1.2  # ×: chars larger than this × the body's font size are a list title, not table text
@@ -383,7 +386,7 @@ def _hao_follows(xu: dict, chars: list[dict], s: PdfSettings) -> bool:
     for d in chars:
         if d["text"] != "号":
             continue
-        if abs(d["top"] - xu["top"]) < s.title_same_line * size and 0 <= d["x0"] - xu["x1"] < s.title_spread * size:
+        if abs(d["top"] - xu["top"]) < s.title_same_line * size and -s.text_pad <= d["x0"] - xu["x1"] < s.title_spread * size:
             return True
         if 0 <= d["top"] - xu["bottom"] < s.title_stack * size and min(d["x1"], xu["x1"]) > max(d["x0"], xu["x0"]):
             return True
@@ -475,20 +478,40 @@ def _split_runs(chars: list[dict], gap: float) -> list[list[dict]]:
 
 
 def title_columns(band: list[dict], vxs: list[float], size: float, s: PdfSettings) -> list[list[dict]]:
-    """Header characters grouped per column: by vertical rules, else by x overlap."""
+    """Header characters grouped per column: by vertical rules, else by x overlap (see `_title_pieces`)."""
     if vxs:
         cols: dict[int, list[dict]] = {}
         for d in band:
             cols.setdefault(sum(1 for x in vxs if x < _mid_x(d)), []).append(d)
         groups = [cols[k] for k in sorted(cols)]
     else:
-        groups = []
-        for d in sorted(band, key=lambda d: d["x0"]):
-            if groups and d["x0"] - max(g["x1"] for g in groups[-1]) < s.title_gap * size:
-                groups[-1].append(d)
-            else:
-                groups.append([d])
+        groups = _title_pieces(band, size, s)
     return [sorted(g, key=lambda d: d["x0"]) for g in groups if any(not d["text"].isspace() for d in g)]
+
+
+def _title_pieces(band: list[dict], size: float, s: PdfSettings) -> list[list[dict]]:
+    """Without rules: stacks of header text set apart by a gap, then neighbours joined while each alone is
+    no known title but together they are (part of) one: titles wrapped in narrow columns stand closer
+    than a letter-spaced title's characters (序  号)."""
+    stacks: list[list[dict]] = []
+    for d in sorted(band, key=lambda d: d["x0"]):
+        if stacks and d["x0"] - max(g["x1"] for g in stacks[-1]) < s.title_column_gap * size:
+            stacks[-1].append(d)
+        else:
+            stacks.append([d])
+    groups: list[list[dict]] = []
+    for stack in stacks:
+        if groups and _title_of(groups[-1], s) not in KNOWN_TITLES and any(
+                _title_of(groups[-1] + stack, s) in t for t in KNOWN_TITLES):
+            groups[-1] = groups[-1] + stack
+        else:
+            groups.append(stack)
+    return groups
+
+
+def _title_of(chars: list[dict], s: PdfSettings) -> str:
+    """A column title's text as compared with the declared titles (lines joined, squashed)."""
+    return squash_title("".join(line_text(ln.chars, False, s) for ln in visual_lines(chars, s)))
 
 
 def column_bounds(layout: Layout, body: list[dict]) -> list[float]:
@@ -531,6 +554,56 @@ def merged_down(rules: Rules, o: "_Open", y: float) -> set[int]:
     return {j for j, ruled in enumerate(covered) if not ruled} if any(covered) else set()
 
 
+def text_blocks(chars: list[dict], s: PdfSettings) -> list[list[dict]]:
+    """Chars grouped into blocks of lines that follow each other without a blank line between."""
+    blocks: list[list[dict]] = []
+    last: Line | None = None
+    for ln in visual_lines(chars, s):
+        if last is not None and ln.top - last.bottom < ln.size:
+            blocks[-1].extend(ln.chars)
+        else:
+            blocks.append(list(ln.chars))
+        last = ln
+    return blocks
+
+
+def category_starts(bands: list[tuple[float, float]], blocks: list[tuple[float, float]], carried: bool) -> list[int]:
+    """For each text block of a 类别 column without rules, the row (index into `bands`) its merged cell starts at.
+
+    The cells span consecutive rows, one after the other, the last to the end of the page (it may go
+    on). Producers centre the text in the cell, or set it at the top: of the spans that centre each
+    block best and those that start at each block's top, the better fitting are taken. `carried`: the
+    rows above the first block may belong to the category of the page before.
+    """
+    n, k = len(bands), len(blocks)
+    if k == 0 or k > n:
+        return list(range(min(k, n)))
+    def centred(j: int, a: int, b: int) -> float:  # block j centred in rows a..b-1
+        return abs((blocks[j][0] + blocks[j][1]) / 2 - (bands[a][0] + bands[b - 1][1]) / 2)
+    inf = float("inf")
+    # best[j][a]: least cost of blocks 0..j-1 placed, block j starting at row a
+    best = [[inf] * n for _ in range(k)]
+    back = [[0] * n for _ in range(k)]
+    for a in range(n if carried else 1):
+        best[0][a] = 0.0
+    for j in range(1, k):
+        for a in range(j, n):
+            for p in range(j - 1, a):
+                cost = best[j - 1][p] + centred(j - 1, p, a)
+                if cost < best[j][a]:
+                    best[j][a], back[j][a] = cost, p
+    last = min(range(k - 1, n), key=lambda a: best[k - 1][a] + centred(k - 1, a, n))
+    centre_cost = best[k - 1][last] + centred(k - 1, last, n)
+    starts = [last]
+    for j in range(k - 1, 0, -1):
+        starts.append(back[j][starts[-1]])
+    starts.reverse()
+    # aligned to the top: each block starts the row its first line is in
+    tops = [max((i for i, (y0, _) in enumerate(bands) if y0 <= top + 1.0), default=0) for top, _ in blocks]
+    top_cost = sum(abs(bands[i][0] - top) for i, (top, _) in zip(tops, blocks))
+    return tops if top_cost < centre_cost and tops == sorted(set(tops)) else starts
+
+
 def row_bands(chars: list[dict], rules: Rules, layout: Layout, bounds: list[float],
               left: float, right: float, top: float, bottom: float, s: PdfSettings) -> list[tuple[float, float]]:
     """Vertical extents of the body rows between top and bottom."""
@@ -558,32 +631,51 @@ def anchor_bands(chars: list[dict], layout: Layout, bounds: list[float], top: fl
                  s: PdfSettings) -> list[tuple[float, float]]:
     """No rules: each number / category heading in the 序号 column starts a row (see `row_anchors`).
 
-    The row boundary is the widest empty horizontal strip between the previous
-    anchor and this one when it is wider than the usual leading (cells centred
-    vertically), else the anchor line's top (cells aligned to the top).
+    A row starts at its anchor line (cells aligned to the top), or higher where
+    a cell's text begins above the anchor and runs past it (cells centred
+    vertically): the top of such a block of lines, if it begins below the
+    previous anchor.
     """
     pad = s.text_pad
-    lines = visual_lines(chars, s)
     anchors = row_anchors(chars, layout, bounds, s)
     if not anchors:
         return [(top, bottom)]
-    leadings = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
-    usual = statistics.median(leadings) if leadings else 0.0
+    blocks = cell_blocks(chars, layout, bounds, s)
     edges = [top]
     prev = top
     for anchor in anchors:
         cut = anchor.top - pad
-        gaps = [(b.top - a.bottom, (a.bottom + b.top) / 2) for a, b in zip(lines, lines[1:])
-                if a.bottom >= prev and b.top <= anchor.top + pad and b.top > a.bottom]
-        if gaps:
-            width, y = max(gaps)
-            if width > s.row_gap_factor * usual + pad:
-                cut = y
+        for b_top, b_bottom in blocks:
+            if prev < b_top < cut and b_bottom >= anchor.top:  # straddles the anchor line
+                cut = b_top - pad
         if cut > edges[-1] + pad:
             edges.append(cut)
         prev = anchor.bottom
     edges.append(bottom)
     return [(a, b) for a, b in zip(edges, edges[1:]) if b - a > pad]
+
+
+def cell_blocks(chars: list[dict], layout: Layout, bounds: list[float], s: PdfSettings) -> list[tuple[float, float]]:
+    """(top, bottom) of each run of lines in one column that follow each other at the usual leading:
+    the text of one cell (a 类别 column is left out: its cells span rows)."""
+    skip = {layout.column("seq"), layout.column("category")}
+    columns: dict[int, list[dict]] = {}
+    for c in chars:
+        col = _column_of(_mid_x(c), bounds)
+        if col not in skip:
+            columns.setdefault(col, []).append(c)
+    lines = {col: visual_lines(cs, s) for col, cs in columns.items()}
+    gaps = [b.top - a.bottom for ls in lines.values() for a, b in zip(ls, ls[1:]) if b.top > a.bottom]
+    usual = statistics.median(gaps) if gaps else 0.0
+    blocks: list[tuple[float, float]] = []
+    for ls in lines.values():
+        start = ls[0].top
+        for a, b in zip(ls, ls[1:]):
+            if b.top - a.bottom > s.row_gap_factor * usual + s.text_pad:
+                blocks.append((start, a.bottom))
+                start = b.top
+        blocks.append((start, ls[-1].bottom))
+    return blocks
 
 
 # --------------------------------------------------------------------------- #
@@ -595,8 +687,11 @@ def _column_of(x: float, bounds: list[float]) -> int:
 
 
 def row_cells(chars: list[dict], layout: Layout, bounds: list[float], rules: Rules,
-              top: float, bottom: float, gap_spaces: bool, s: PdfSettings) -> tuple[str, ...]:
-    """One row band's characters as cell texts, a merged cell once in its leftmost column."""
+              top: float, bottom: float, gap_spaces: bool, s: PdfSettings,
+              widths: list[float] | None = None) -> tuple[str, ...]:
+    """One row band's characters as cell texts, a merged cell once in its leftmost column.
+
+    `widths`: per column, how wide a line of its cells can be (`line_widths`), to tell wraps from breaks."""
     lines = visual_lines(chars, s)
     owner = merged_columns(lines, layout, bounds, rules, top, bottom, s)
     crossing = run_across(lines, owner, bounds, s)
@@ -607,7 +702,8 @@ def row_cells(chars: list[dict], layout: Layout, bounds: list[float], rules: Rul
     cells: list[list[dict]] = [[] for _ in layout.titles]
     for c in chars:
         cells[owner[_column_of(_mid_x(c), bounds)]].append(c)
-    return tuple(cell_text(cell, gap_spaces, s) for cell in cells)
+    alone = [owner.count(j) == 1 for j in range(len(cells))]  # a merged cell is wider than its column
+    return tuple(cell_text(cell, gap_spaces, s, widths[j] if widths and alone[j] else None) for j, cell in enumerate(cells))
 
 
 def merged_columns(lines: list[Line], layout: Layout, bounds: list[float], rules: Rules,
@@ -656,9 +752,38 @@ def run_across(lines: list[Line], owner: list[int], bounds: list[float], s: PdfS
     return None
 
 
-def cell_text(chars: list[dict], gap_spaces: bool, s: PdfSettings) -> str:
-    """A cell's visual lines joined with "\\n" (see raw.py)."""
-    return "\n".join(t for ln in visual_lines(chars, s) if (t := line_text(ln.chars, gap_spaces, s)))
+def cell_text(chars: list[dict], gap_spaces: bool, s: PdfSettings, width: float | None = None) -> str:
+    """A cell's visual lines joined with "\\n", or with U+2028 where a line was full and the producer
+    had to wrap (`wrapped`): the normaliser may then read a name broken by the column's width as one."""
+    lines = [(ln, t) for ln in visual_lines(chars, s) if (t := line_text(ln.chars, gap_spaces, s))]
+    out: list[str] = []
+    for i, (ln, t) in enumerate(lines):
+        if i:
+            out.append(WRAP if width is not None and wrapped(lines[i - 1], (ln, t), width, s) else "\n")
+        out.append(t)
+    return "".join(out)
+
+
+def line_widths(chars: list[dict], bounds: list[float], s: PdfSettings) -> list[float]:
+    """Per column, its widest visual line in this part of the page: as wide as its cells' text can be."""
+    columns: dict[int, list[dict]] = {}
+    for c in chars:
+        columns.setdefault(_column_of(_mid_x(c), bounds), []).append(c)
+    widths = [0.0] * (len(bounds) + 1)
+    for j, cs in columns.items():
+        widths[j] = max(ln.x1 - ln.x0 for ln in visual_lines(cs, s))
+    return widths
+
+
+def wrapped(above: tuple[Line, str], below: tuple[Line, str], width: float, s: PdfSettings) -> bool:
+    """Did the producer break the line above only because the next character did not fit?
+
+    Likely, not certain: a paragraph may end exactly where the line is full (names of one length
+    in a column that fits them), so the normaliser takes it as evidence, never as a rule.
+    """
+    line, nxt = above[0], below[0]
+    glyph = nxt.chars[0]["x1"] - nxt.chars[0]["x0"]
+    return line.x1 - line.x0 + glyph > width + s.wrap_slack * glyph
 
 
 # --------------------------------------------------------------------------- #
@@ -797,15 +922,36 @@ class _Builder:
         if page_top:  # reach up to the first rule over the body, if any
             ys = rules.h_at(o.left, o.right, 0, top + s.rule_slack)
             top = ys[-1] if ys else top
-        for y0, y1 in row_bands(chars, rules, o.layout, o.bounds, o.left, o.right, top, bottom, s):
-            # text outside the table's width (e.g. a note in the margin) is not a cell
-            band = [c for c in chars if y0 <= _mid_y(c) < y1 and o.left - s.rule_slack <= _mid_x(c) <= o.right + s.rule_slack]
-            if not band:
+        # text outside the table's width (e.g. a note in the margin) is not a cell
+        inside = [c for c in chars if o.left - s.rule_slack <= _mid_x(c) <= o.right + s.rule_slack]
+        widths = line_widths(inside, o.bounds, s)
+        bands = row_bands(inside, rules, o.layout, o.bounds, o.left, o.right, top, bottom, s)
+        inside, categories = self._category_cells(inside, bands, gap_spaces)
+        for i, (y0, y1) in enumerate(bands):
+            band = [c for c in inside if y0 <= _mid_y(c) < y1]
+            if not band and i not in categories:
                 continue
             with locating(file=self.path, where=where):
-                cells = row_cells(band, o.layout, o.bounds, rules, y0, y1, gap_spaces, s)
+                cells = list(row_cells(band, o.layout, o.bounds, rules, y0, y1, gap_spaces, s, widths))
+            if i in categories:
+                cells[o.layout.column("category")] = categories[i]
             if any(cells):
-                self._add_row(list(cells), merged_down(rules, o, y0) if o.layout.ruled_h else set(), where)
+                self._add_row(cells, merged_down(rules, o, y0) if o.layout.ruled_h else set(), where)
+
+    def _category_cells(self, chars: list[dict], bands: list[tuple[float, float]],
+                        gap_spaces: bool) -> tuple[list[dict], dict[int, str]]:
+        """Without rules, a 类别 column's merged cells: the other chars, and each category's text by the row
+        its cell starts at (`category_starts`). With rules, a missing rule shows the merge (`merged_down`)."""
+        o, s = self.open, self.settings
+        col = o.layout.column("category")
+        if col is None or o.layout.ruled_h:
+            return chars, {}
+        own = [c for c in chars if _column_of(_mid_x(c), o.bounds) == col]
+        blocks = text_blocks(own, s)
+        extents = [(min(c["top"] for c in b), max(c["bottom"] for c in b)) for b in blocks]
+        starts = category_starts(bands, extents, carried=bool(o.table.rows))
+        ids = {id(c) for c in own}
+        return [c for c in chars if id(c) not in ids], {i: cell_text(b, gap_spaces, s) for i, b in zip(starts, blocks)}
 
     def _add_row(self, cells: list[str], continued: set[int], where: str) -> None:
         """A row; the cells of columns merged down from the row above go into that row's cell (raw.py: "" here)."""

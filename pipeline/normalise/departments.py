@@ -39,29 +39,44 @@ def _name_score(name: str, known: set[str]) -> float:
     return {(True, True): 3, (True, False): 0, (False, True): -1, (False, False): -3}[(ends, starts)]
 
 
-def join_fragments(fragments: list[str], known: set[str]) -> list[str]:
+_WRAP_JOIN = 1.0  # a line the column's width broke is weak evidence that a name goes on below it
+
+
+@dataclass(frozen=True)
+class Fragment:
+    text: str
+    after_wrap: bool = False  # the break before it is a line wrap the extractor is sure of
+
+
+def join_fragments(fragments: list[Fragment], known: set[str]) -> list[str]:
     """Rejoin names broken by line wraps: the best-scoring grouping of consecutive fragments.
 
     Ties go to the grouping with more names, so two complete-looking names are
-    never glued together unless the edition spells them out as one.
+    never glued together unless the edition spells them out as one; a break the
+    extractor knows was a wrap counts for joining across it.
     """
     n = len(fragments)
     best: list[tuple[float, list[str]]] = [(0.0, [])] + [(float("-inf"), [])] * n
     for j in range(1, n + 1):
         for i in range(max(0, j - _MAX_JOIN), j):
-            name = "".join(fragments[i:j])
-            score = best[i][0] + _name_score(name, known) + 0.01
+            name = "".join(f.text for f in fragments[i:j])
+            wraps = sum(f.after_wrap for f in fragments[i + 1 : j])
+            score = best[i][0] + _name_score(name, known) + _WRAP_JOIN * wraps + 0.01
             if score > best[j][0]:
                 best[j] = (score, best[i][1] + [name])
     return best[n][1]
 
 
-def fragments(c: Cleaned, start: int = 0, end: int | None = None) -> list[str]:
+def fragments(c: Cleaned, start: int = 0, end: int | None = None) -> list[Fragment]:
     """Pieces of `c.text[start:end]` between separators (、，) and line breaks."""
     end = len(c.text) if end is None else end
     cuts = sorted({start, end} | {b for b in c.breaks if start < b < end})
-    pieces = (c.text[a:b] for a, b in zip(cuts, cuts[1:]))
-    return [f.strip() for p in pieces for f in _SEPARATORS_RE.split(p) if f.strip()]
+    out: list[Fragment] = []
+    for a, b in zip(cuts, cuts[1:]):
+        for k, piece in enumerate(_SEPARATORS_RE.split(c.text[a:b])):
+            if piece.strip():
+                out.append(Fragment(piece.strip(), k == 0 and a in c.wraps))
+    return out
 
 
 def split_department_column(raw_cell: str, known: set[str]) -> list[str]:

@@ -31,6 +31,7 @@ _LI_RE = re.compile(r"<li\b[^<>]*>(.*?)(?=</li>|<li\b|$)", re.S | re.I)
 _ENTITY_RE = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 # a paragraph ends at ；/; /。 followed by whitespace: how web text runs <ol> items together
 _OL_ITEM_END_RE = re.compile(r"(?<=[；;。])\s+")
+WRAP = "\u2028"  # LINE SEPARATOR: a line wrap the extractor is sure of (raw.py)
 CLAUSE_NUMBER_RE = re.compile(r"^\s*\d{1,2}[.．、](?!\d)")
 
 
@@ -69,6 +70,7 @@ class Cleaned:
 
     text: str
     breaks: frozenset[int]
+    wraps: frozenset[int] = frozenset()  # the breaks the extractor knows are line wraps (U+2028, see raw.py)
 
     def is_boundary(self, pos: int) -> bool:
         """Can a clause or a label start at `pos`?"""
@@ -89,6 +91,7 @@ def clean_with_breaks(text: str) -> Cleaned:
     text = unify_radicals(text)
     out: list[str] = []
     breaks: set[int] = set()
+    wraps: set[int] = set()
     pos = 0
     length = 0
     for m in _WS_RE.finditer(text):
@@ -98,12 +101,16 @@ def clean_with_breaks(text: str) -> Cleaned:
         pos = m.end()
         if length == 0 or pos == len(text):
             continue  # leading or trailing whitespace
-        if not _whitespace_goes(text[m.start() - 1], text[m.end()], "\n" in m.group(0)):
+        space = m.group(0)
+        line_break = "\n" in space or WRAP in space
+        if not _whitespace_goes(text[m.start() - 1], text[m.end()], line_break):
             out.append(" ")
             length += 1
         breaks.add(length)
+        if WRAP in space and "\n" not in space:
+            wraps.add(length)
     out.append(text[pos:])
-    return Cleaned("".join(out).strip(), frozenset(breaks))
+    return Cleaned("".join(out).strip(), frozenset(breaks), frozenset(wraps))
 
 
 def clean(text: str) -> str:

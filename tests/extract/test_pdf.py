@@ -118,8 +118,15 @@ def test_auto_numbered_list_is_rendered(edition_tables):
 
 
 def test_wrapped_department_name(edition_tables):
+    # printed on three lines 区发展和 / 改革委员 / 会: the first two are full, the column's width broke them
     row = next(r for r in edition_tables[COORDINATED] if r[0] == "6")
-    assert row[2].split("\n") == ["区发展和", "改革委员", "会"]
+    assert row[2] == "区发展和\u2028改革委员\u2028会"
+
+
+def test_a_paragraph_end_is_a_line_break_not_a_wrap(edition_tables):
+    # item 12: 区委政法 / 委 / 市公安局 / 孟津分局: 委 ends its line short of the column's width
+    row = next(r for r in edition_tables[COORDINATED] if r[0] == "12")
+    assert row[2] == "区委政法\u2028委\n市公安局\u2028孟津分局"
 
 
 def test_spaces_only_where_published(edition_tables, edition):

@@ -99,3 +99,15 @@ def test_unlabelled_text_in_multi_department_item_goes_to_all_and_is_flagged():
 def test_colon_inside_a_clause_is_not_a_label():
     out, _ = per_department("1.主要包括：甲、乙；\n2.工作方式：丙。", ["区甲局"])
     assert [t for t, _ in out["区甲局"]] == ["主要包括：甲、乙", "工作方式：丙"]
+
+
+@pytest.mark.parametrize("cell, names", [
+    # lines the extractor knows were full (U+2028, raw.py): joined when that makes one name, not otherwise
+    ("国家税务总局\u2028洛阳市孟津区\u2028税务局", ["国家税务总局洛阳市孟津区税务局"]),
+    ("区发展和改革委\u2028员会", ["区发展和改革委员会"]),
+    ("区民族宗教事务局\u2028市公安局孟津分局\u2028区市场监督管理局", ["区民族宗教事务局", "市公安局孟津分局", "区市场监督管理局"]),
+    # the same lines without that knowledge: two names that each look whole stay two
+    ("国家税务总局\n洛阳市孟津区\n税务局", ["国家税务总局", "洛阳市孟津区税务局"]),
+])
+def test_a_wrap_the_extractor_knows_of_is_evidence_for_one_name(cell, names):
+    assert split_department_column(cell, set()) == names
