@@ -49,6 +49,7 @@ from pipeline.errors import InputError, locating
 from pipeline.extract.pdf_streams import Watch, watched
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 from pipeline.normalise.radicals import TABLE as RADICALS
+from pipeline.normalise.headings import parse_heading
 from pipeline.normalise.text import WRAP
 from pipeline.lists import EXTRA_COLUMN_TITLES, all_titles, column_role, opens_list, squash_title, titled
 
@@ -605,13 +606,14 @@ def category_starts(bands: list[tuple[float, float]], blocks: list[tuple[float, 
 
 
 def row_bands(chars: list[dict], rules: Rules, layout: Layout, bounds: list[float],
-              left: float, right: float, top: float, bottom: float, s: PdfSettings) -> list[tuple[float, float]]:
+              left: float, right: float, top: float, bottom: float, s: PdfSettings,
+              carried: bool = False) -> list[tuple[float, float]]:
     """Vertical extents of the body rows between top and bottom."""
     if layout.ruled_h:
         ys = rules.h_at(left, right, top, bottom)
         edges = [top] + [y for y in ys if top + s.rule_slack < y < bottom - s.rule_slack] + [bottom]
         return [(a, b) for a, b in zip(edges, edges[1:]) if b - a > s.min_row_height]
-    return anchor_bands(chars, layout, bounds, top, bottom, s)
+    return anchor_bands(chars, layout, bounds, top, bottom, s, carried)
 
 
 def row_anchors(chars: list[dict], layout: Layout, bounds: list[float], s: PdfSettings) -> list[Line]:
@@ -619,63 +621,141 @@ def row_anchors(chars: list[dict], layout: Layout, bounds: list[float], s: PdfSe
     (`一、…`) in the 事项名称 column where the 序号 column is empty."""
     seq_col, name_col = layout.column("seq"), layout.column("name")
     seq_lines = visual_lines((c for c in chars if _column_of(_mid_x(c), bounds) == seq_col), s)
-    anchors = [ln for ln in seq_lines if _ANCHOR.match(line_text(ln.chars, False, s))]
-    for ln in visual_lines((c for c in chars if _column_of(_mid_x(c), bounds) == name_col), s):
+    name_lines = visual_lines((c for c in chars if _column_of(_mid_x(c), bounds) == name_col), s)
+    anchors = [_whole_heading(ln, seq_lines, chars, s) for ln in seq_lines if _ANCHOR.match(line_text(ln.chars, False, s))]
+    for ln in name_lines:
         beside = any(a.top - s.line_slack <= _mid_y(ln.chars[0]) <= a.bottom + s.line_slack for a in seq_lines)
         if not beside and _HEADING.match(line_text(ln.chars, False, s)):
-            anchors.append(ln)
+            anchors.append(_whole_heading(ln, name_lines, chars, s))
     return sorted(anchors, key=lambda ln: ln.top)
 
 
+_HEADING_LINES = 8  # a heading wrapped in a narrow cell takes at most this many lines
+
+
+def _whole_heading(anchor: Line, column: list[Line], chars: list[dict], s: PdfSettings) -> Line:
+    """A heading anchor with the lines it wraps onto in its cell (一、党的 / 建设（3 / 项）), as one line;
+    any other anchor as it is."""
+    if not _HEADING.match(line_text(anchor.chars, False, s)):
+        return anchor
+    across = [c for c in chars if anchor.top - s.line_slack <= _mid_y(c) <= anchor.bottom + s.line_slack]
+    if parse_heading(_squash(line_text(sorted(across, key=lambda c: c["x0"]), False, s))):
+        return anchor  # whole on its line (a heading across the row)
+    below = [ln for ln in column if ln.top >= anchor.bottom][: _HEADING_LINES - 1]
+    for n in range(1, len(below) + 1):
+        lines = [anchor, *below[:n]]
+        if parse_heading("".join(_squash(line_text(ln.chars, False, s)) for ln in lines)):
+            return Line([c for ln in lines for c in ln.chars], anchor.top, lines[-1].bottom)
+    return anchor
+
+
 def anchor_bands(chars: list[dict], layout: Layout, bounds: list[float], top: float, bottom: float,
-                 s: PdfSettings) -> list[tuple[float, float]]:
+                 s: PdfSettings, carried: bool = False) -> list[tuple[float, float]]:
     """No rules: each number / category heading in the 序号 column starts a row (see `row_anchors`).
 
-    A row starts at its anchor line (cells aligned to the top), or higher where
-    a cell's text begins above the anchor and runs past it (cells centred
-    vertically): the top of such a block of lines, if it begins below the
-    previous anchor.
+    Where one row ends and the next begins is chosen among the horizontal gaps
+    between lines so that every row holds its anchor and the text of its cells
+    sits in it the way the producer set it: aligned to the top of the row, or
+    centred in it (`_row_fit`); the anchor, and separately the other cells, may
+    be set either way, and the four readings are scored and the best taken.
+    Cells packed tight (no wider gap between rows than between lines) are read
+    right this way too. `carried`: the text above the first anchor continues a
+    row from the page before.
     """
-    pad = s.text_pad
     anchors = row_anchors(chars, layout, bounds, s)
     if not anchors:
         return [(top, bottom)]
-    blocks = cell_blocks(chars, layout, bounds, s)
-    edges = [top]
-    prev = top
-    for anchor in anchors:
-        cut = anchor.top - pad
-        for b_top, b_bottom in blocks:
-            if prev < b_top < cut and b_bottom >= anchor.top:  # straddles the anchor line
-                cut = b_top - pad
-        if cut > edges[-1] + pad:
-            edges.append(cut)
-        prev = anchor.bottom
-    edges.append(bottom)
-    return [(a, b) for a, b in zip(edges, edges[1:]) if b - a > pad]
-
-
-def cell_blocks(chars: list[dict], layout: Layout, bounds: list[float], s: PdfSettings) -> list[tuple[float, float]]:
-    """(top, bottom) of each run of lines in one column that follow each other at the usual leading:
-    the text of one cell (a 类别 column is left out: its cells span rows)."""
+    headings = [a for a in anchors if _HEADING.match(line_text(a.chars, False, s))]
+    on_heading = lambda c: any(h.top - s.line_slack <= _mid_y(c) <= h.bottom + s.line_slack for h in headings)  # noqa: E731
     skip = {layout.column("seq"), layout.column("category")}
-    columns: dict[int, list[dict]] = {}
+    columns: dict[int, list[Line]] = {}
     for c in chars:
         col = _column_of(_mid_x(c), bounds)
-        if col not in skip:
+        if col not in skip and not on_heading(c):
             columns.setdefault(col, []).append(c)
-    lines = {col: visual_lines(cs, s) for col, cs in columns.items()}
-    gaps = [b.top - a.bottom for ls in lines.values() for a, b in zip(ls, ls[1:]) if b.top > a.bottom]
-    usual = statistics.median(gaps) if gaps else 0.0
-    blocks: list[tuple[float, float]] = []
-    for ls in lines.values():
-        start = ls[0].top
-        for a, b in zip(ls, ls[1:]):
-            if b.top - a.bottom > s.row_gap_factor * usual + s.text_pad:
-                blocks.append((start, a.bottom))
-                start = b.top
-        blocks.append((start, ls[-1].bottom))
-    return blocks
+    cells = [visual_lines(cs, s) for cs in columns.values()]
+    cuts = _gaps([(ln.top, ln.bottom) for ls in cells for ln in ls] + [(a.top, a.bottom) for a in anchors])
+    end = max(c["bottom"] for c in chars) + s.text_pad
+    best: tuple[float, list[float]] | None = None
+    for anchor_centred in (False, True):
+        for cells_centred in (False, True):
+            fit = _fit_rows(anchors, headings, cells, cuts, top, end, carried, anchor_centred, cells_centred)
+            if fit is not None and (best is None or fit[0] < best[0]):
+                best = fit
+    if best is None:  # no gap between two anchors: cut at the anchors' tops
+        edges = [top, *(a.top - s.text_pad for a in anchors[1:])]
+    else:  # the rows; above the first, the rest of a row carried from the page before
+        edges = best[1] if best[1][0] <= top else [top, *best[1]]
+    edges = [e for i, e in enumerate(edges) if i == 0 or e > edges[i - 1]] + [bottom]
+    return [(a, b) for a, b in zip(edges, edges[1:]) if b - a > s.text_pad]
+
+
+def _gaps(spans: list[tuple[float, float]]) -> list[float]:
+    """The middle of each empty horizontal strip between the given vertical spans."""
+    out: list[float] = []
+    reach = None
+    for t, b in sorted(spans):
+        if reach is not None and t > reach:
+            out.append((reach + t) / 2)
+        reach = b if reach is None else max(reach, b)
+    return out
+
+
+def _fit_rows(anchors: list[Line], headings: list[Line], cells: list[list[Line]], cuts: list[float],
+              top: float, end: float, carried: bool, anchor_centred: bool, cells_centred: bool
+              ) -> tuple[float, list[float]] | None:
+    """The row edges (top first) that fit the text best under one reading (see `anchor_bands`), with
+    their cost; None when no choice of gaps puts each anchor in a row of its own."""
+    n = len(anchors)
+    # the possible tops of row i: the region's top for the first (or a gap above it after a carried row)
+    starts: list[list[float]] = []
+    for i, a in enumerate(anchors):
+        lo = anchors[i - 1].bottom if i else top
+        options = [y for y in cuts if lo <= y <= a.top] if i or carried else []
+        starts.append(options + ([top] if i == 0 else []))
+        if not starts[-1]:
+            return None
+    heading_ids = {id(h) for h in headings}
+    # best[i][y]: least cost of rows 0..i-1 with row i starting at y; back-pointers to rebuild
+    best: dict[float, tuple[float, list[float]]] = {y: (0.0, [y]) for y in starts[0]}
+    for i in range(n):
+        following = starts[i + 1] if i + 1 < n else [None]
+        nxt: dict[float, tuple[float, list[float]]] = {}
+        for y0, (cost, path) in best.items():
+            for y1 in following:
+                stop = end if y1 is None else y1
+                if stop <= anchors[i].bottom:
+                    continue
+                c = cost + _row_fit(anchors[i], id(anchors[i]) in heading_ids, cells, y0, stop,
+                                    anchor_centred, cells_centred)
+                key = stop if y1 is not None else float("inf")
+                if key not in nxt or c < nxt[key][0]:
+                    nxt[key] = (c, path + ([y1] if y1 is not None else []))
+        best = nxt
+        if not best:
+            return None
+    cost, path = min(best.values(), key=lambda cp: cp[0])
+    return cost, path
+
+
+def _row_fit(anchor: Line, heading: bool, cells: list[list[Line]], y0: float, y1: float,
+             anchor_centred: bool, cells_centred: bool) -> float:
+    """How far the row [y0, y1) is from holding its cells' text as read. The anchor shows where the row
+    starts (aligned to the top) or its middle (centred); what it does not show is taken from the row's
+    edges, which stand anywhere in the gaps. A heading's row holds nothing else."""
+    row_top = y0 if anchor_centred else anchor.top
+    row_mid = (anchor.top + anchor.bottom) / 2 if anchor_centred else (y0 + y1) / 2
+    cost = 0.0
+    for lines in cells:
+        inside = [ln for ln in lines if y0 <= (ln.top + ln.bottom) / 2 < y1]
+        if not inside:
+            continue
+        t, b = inside[0].top, inside[-1].bottom
+        if heading:
+            cost += b - t
+        else:
+            cost += abs((t + b) / 2 - row_mid) if cells_centred else abs(t - row_top)
+    return cost
 
 
 # --------------------------------------------------------------------------- #
@@ -908,6 +988,7 @@ class _Builder:
         body = self._strip_titles(chars, size)
         if body and self._looks_like_rows(body, size):  # header not repeated: the table goes on
             pad = self.settings.text_pad
+            self.open.bounds = column_bounds(self.open.layout, body)  # the gutters of this page's text
             self._add_rows(body, rules, min(c["top"] for c in body) - pad,
                            max(c["bottom"] for c in body) + pad, where, gap_spaces, page_top=True)
         if len(body) < len(chars):  # a title ends the open table
@@ -925,7 +1006,8 @@ class _Builder:
         # text outside the table's width (e.g. a note in the margin) is not a cell
         inside = [c for c in chars if o.left - s.rule_slack <= _mid_x(c) <= o.right + s.rule_slack]
         widths = line_widths(inside, o.bounds, s)
-        bands = row_bands(inside, rules, o.layout, o.bounds, o.left, o.right, top, bottom, s)
+        bands = row_bands(inside, rules, o.layout, o.bounds, o.left, o.right, top, bottom, s,
+                          carried=bool(o.table.rows))  # a table that goes on may open with the rest of a row
         inside, categories = self._category_cells(inside, bands, gap_spaces)
         for i, (y0, y1) in enumerate(bands):
             band = [c for c in inside if y0 <= _mid_y(c) < y1]

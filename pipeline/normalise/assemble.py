@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pipeline.errors import InputError
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 from pipeline.lists import KINDS, ListKind, column_role, kind_of_header, seq_titles, squash_title, titled
-from pipeline.normalise.headings import Heading, column_heading, parse_heading
+from pipeline.normalise.headings import HEADING_START_RE, Heading, column_heading, parse_heading
 from pipeline.normalise.text import clean
 
 
@@ -36,6 +36,7 @@ class ListRows:
     where: str
     entries: list[HeadingRow | ItemRow] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)  # titles of columns the template lacks, as printed
+    broken: RawRow | None = None  # a heading's first part, its row broken by a page end (`_heading_part`)
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,36 @@ def _is_title_row(cells: list[str]) -> bool:
     return len(texts) == 1 and titled(texts.pop()) is not None
 
 
+def _single_text(cells: list[str]) -> str | None:
+    """The one text a row holds, whether merged across columns or in one cell."""
+    texts = {clean(c) for c in cells} - {""}
+    return texts.pop() if len(texts) == 1 else None
+
+
 def _heading(cells: list[str]) -> Heading | None:
     """A category row: one heading text, whether merged across columns or in one cell."""
-    texts = {clean(c) for c in cells} - {""}
-    return parse_heading(texts.pop()) if len(texts) == 1 else None
+    text = _single_text(cells)
+    return parse_heading(text) if text else None
+
+
+def _heading_part(rows: ListRows, row: RawRow, cells: list[str], cols: Columns | None = None) -> bool:
+    """A heading broken by a page end (`二、经济发展` | `（3项）`): hold its first part, join the second to it.
+    True when the row was such a part. Headings stand in the 序号 or the 事项名称 cell (or across the row)."""
+    text = _single_text(cells)
+    if rows.broken is not None:
+        first, rows.broken = rows.broken, None
+        joined = parse_heading(f"{_single_text(list(first.cells))}{text or ''}")
+        if joined is None:
+            raise InputError("unexpected_row", f"unexpected row: {_single_text(list(first.cells))!r} is no category "
+                             "heading (一、名称（N项）)", where=first.where, list_kind=rows.kind.key)
+        rows.entries.append(HeadingRow(joined, first.where))
+        return True
+    where_headings_stand = {cols.seq, cols.index("name")} if cols else set()
+    in_place = all(i in where_headings_stand for i, c in enumerate(cells) if c.strip())
+    if text and in_place and HEADING_START_RE.match(text) and parse_heading(text) is None:
+        rows.broken = RawRow(tuple(cells), row.where)
+        return True
+    return False
 
 
 def _item_number(cell: str) -> int | None:
@@ -125,6 +152,8 @@ def _add_row(rows: ListRows, row: RawRow, cols: Columns) -> None:
     if not any(c.strip() for c in cells) or _is_title_row(cells):
         return
     _category_cell(rows, cells, cols, row.where)
+    if _heading_part(rows, row, cells, cols):
+        return
     first = clean(cells[cols.seq])
     named = {role: cell for role, cell in zip(cols.roles, cells) if role not in (None, "seq", "category")}
     extra = {title: cell for title, role, cell in zip(cols.titles, cols.roles, cells) if role is None}
@@ -193,6 +222,9 @@ def assemble(doc: RawDocument) -> dict[str, ListRows]:
         for row in table.rows[first_row:]:
             if not _is_header(list(row.cells), header):
                 _add_row(rows, row, cols)
+    for rows in lists.values():
+        if rows.broken is not None:  # a heading's first part was the list's last row
+            _heading_part(rows, rows.broken, [])
     missing = [k.title for k in KINDS.values() if k.key not in lists]
     if missing:
         seq = "/".join(seq_titles())

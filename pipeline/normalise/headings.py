@@ -12,6 +12,9 @@ HEADING_RE = re.compile(
     r"^(?P<no>[零〇一二两三四五六七八九十百]+|\d+)\s*[、.．]\s*(?P<name>.+?)\s*[（(]\s*(?P<count>\d+)\s*项\s*[）)]$"
 )
 
+# how a heading starts (一、): a row holding only this much is a heading broken by a page end
+HEADING_START_RE = re.compile(r"^[零〇一二两三四五六七八九十百]+\s*[、.．]\s*\S")
+
 
 def chinese_number(text: str) -> int:
     """一 → 1, 十二 → 12, 二十三 → 23, 一百零五 → 105; Arabic digits pass through."""

@@ -302,10 +302,10 @@ def _check(path: Path, entry: dict, expected: dict) -> None:
 
 # variants the PDF extractor cannot read yet (work in progress): strict xfail, so each must leave this
 # list the moment it passes, and the list must be empty when the layouts issue is resolved
-NOT_YET = set("""all-chromium all-libreoffice p02-libreoffice p03-chromium p03-libreoffice p04-chromium p04-libreoffice
-p05-chromium p05-libreoffice p07-chromium p07-libreoffice p08-chromium p08-libreoffice p09-chromium
-p09-libreoffice p12-chromium p12-libreoffice p14-libreoffice p16-chromium p16-libreoffice p17-chromium p17-libreoffice
-p18-chromium p18-libreoffice p19-chromium p19-libreoffice p20-chromium p20-libreoffice p21-chromium p21-libreoffice""".split())
+NOT_YET = set("""all-chromium all-libreoffice p03-chromium p03-libreoffice p04-chromium p04-libreoffice p05-libreoffice
+p07-chromium p07-libreoffice p08-chromium p08-libreoffice p09-chromium p09-libreoffice p12-chromium
+p12-libreoffice p14-libreoffice p16-chromium p17-chromium p17-libreoffice p18-chromium p18-libreoffice
+p19-chromium p19-libreoffice p20-chromium p20-libreoffice p21-chromium p21-libreoffice""".split())
 
 
 def _variants() -> list:

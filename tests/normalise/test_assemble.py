@@ -238,3 +238,19 @@ def test_a_superscript_number_is_an_unexpected_row_not_a_crash():
     with pytest.raises(InputError) as err:
         assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
     assert (err.value.code, err.value.where, err.value.list_kind) == ("unexpected_row", "page 4 row 2", "basic")
+
+
+@pytest.mark.parametrize("first, second", [(["二、经济发展", ""], ["（3项）", ""]), (["", "二、经济发展（3"], ["", "项）"])])
+def test_a_heading_broken_by_a_page_end_is_joined(first, second):
+    basic = table(BASIC, ["一、党的建设（1项）"], ["1", "加强党的建设。"], first, where="page 1")
+    rest = table(BASIC, second, ["2", "发展经济。"], ["3", "优化营商环境。"], ["4", "打造特色街区。"], where="page 2")
+    lists = assemble(doc(basic, rest, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert [e[:4] for e in entries(lists, "basic") if e[0] == "heading"] == [
+        ("heading", 1, "党的建设", 1), ("heading", 2, "经济发展", 3)]
+
+
+def test_a_heading_that_never_completes_is_refused():
+    basic = table(BASIC, ["一、党的建设（1项）"], ["1", "加强党的建设。"], ["二、经济发展"], ["2", "发展经济。"])
+    with pytest.raises(InputError, match="'二、经济发展' is no category heading") as err:
+        assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert (err.value.code, err.value.where) == ("unexpected_row", "page 1 row 3")
