@@ -100,6 +100,7 @@ class PdfSettings:
     text_pad: float = 0.5  # pt: margin around a band of text so that its own first and last chars fall inside
     # rows and cells
     run_on_gap: float = 0.5  # em: glyphs closer than this on one line are one run (a heading across columns, or damage)
+    cell_gap: float = 1.0  # pt: a gap this wide with a column boundary in it parts two cells, however tight
     wrap_slack: float = 0.5  # × the next line's first glyph: a line is full when that glyph would overrun the column's widest line by more
     min_row_height: float = 1.0  # pt: a band between two horizontal rules is a row only when taller than this
     row_gap_factor: float = 1.3  # ×: without rules, a gap over this × the usual leading (+ text_pad) above an anchor ends a row
@@ -822,14 +823,27 @@ def run_across(lines: list[Line], owner: list[int], bounds: list[float], s: PdfS
     crosses into the next cell unless the cells are merged: when it does, a
     damaged content stream has moved it, and assigning its glyphs to columns
     would split one text between two cells (a department ending in the next
-    column's first character).
+    column's first character). Tight producers leave only a point or two
+    between cells: a boundary standing in such a gap (`cell_gap`) parts the run.
     """
     for ln in lines:
         for run in text_runs(ln.chars, s):
-            first, last = _column_of(_mid_x(run[0]), bounds), _column_of(_mid_x(run[-1]), bounds)
-            if owner[first] != owner[last]:
-                return run, first, last
+            for piece in _parted(run, bounds, s):
+                first, last = _column_of(_mid_x(piece[0]), bounds), _column_of(_mid_x(piece[-1]), bounds)
+                if owner[first] != owner[last]:
+                    return piece, first, last
     return None
+
+
+def _parted(run: list[dict], bounds: list[float], s: PdfSettings) -> list[list[dict]]:
+    """A run cut where a column boundary stands in a gap of at least `cell_gap` between two glyphs."""
+    pieces = [[run[0]]]
+    for a, b in zip(run, run[1:]):
+        if b["x0"] - a["x1"] >= s.cell_gap and any(a["x1"] - s.rule_slack <= x <= b["x0"] + s.rule_slack for x in bounds):
+            pieces.append([b])
+        else:
+            pieces[-1].append(b)
+    return pieces
 
 
 def cell_text(chars: list[dict], gap_spaces: bool, s: PdfSettings, width: float | None = None) -> str:

@@ -134,16 +134,25 @@ def _check_cell_count(rows: ListRows, row: RawRow, cols: Columns) -> None:
 
 
 def _category_cell(rows: ListRows, cells: list[str], cols: Columns, where: str) -> None:
-    """A 类别 column: a cell naming another category than the current one opens it (merged cells are "" below)."""
+    """A 类别 column: a cell naming another category than the current one opens it (merged cells are "" below).
+    In the rest of a row broken by a page end, its text is the rest of the current category's name: the
+    merged cell was broken with the row (平 | 安法治)."""
     index = cols.index("category")
     if index is None:
         return
     text = clean(cells[index])
     cells[index] = ""
     current = _current_heading(rows)
-    if text and (current is None or column_heading(text, 0).category != current.category):
-        number = sum(isinstance(e, HeadingRow) for e in rows.entries) + 1
-        rows.entries.append(HeadingRow(column_heading(text, number), where))
+    if not text or (current is not None and column_heading(text, 0).category == current.category):
+        return
+    continues = (not clean(cells[cols.seq]) and any(c.strip() for c in cells)  # the rest of an item's row
+                 and rows.entries and isinstance(rows.entries[-1], ItemRow))
+    if current is not None and continues:
+        at = max(i for i, e in enumerate(rows.entries) if isinstance(e, HeadingRow))
+        rows.entries[at] = HeadingRow(column_heading(current.category + text, current.category_no), rows.entries[at].where)
+        return
+    number = sum(isinstance(e, HeadingRow) for e in rows.entries) + 1
+    rows.entries.append(HeadingRow(column_heading(text, number), where))
 
 
 def _add_row(rows: ListRows, row: RawRow, cols: Columns) -> None:

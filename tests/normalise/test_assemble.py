@@ -254,3 +254,13 @@ def test_a_heading_that_never_completes_is_refused():
     with pytest.raises(InputError, match="'二、经济发展' is no category heading") as err:
         assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
     assert (err.value.code, err.value.where) == ("unexpected_row", "page 1 row 3")
+
+
+def test_a_category_cell_broken_by_a_page_end_is_one_name():
+    # the 类别 cell merged down over items 1-2 breaks with item 2's row: 平 on one page, 安法治 on the next
+    basic = table(("序号", "类别", "事项名称"), ["1", "党的建设", "加强党的建设。"], ["2", "平", "维护"], where="page 1")
+    rest = table(("序号", "类别", "事项名称"), ["", "安法治", "稳定。"], ["3", "", "化解矛盾。"], where="page 2")
+    lists = assemble(doc(basic, rest, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert [e[:3] for e in entries(lists, "basic")] == [
+        ("heading", 1, "党的建设"), ("item", 1, {"name": "加强党的建设。"}), ("heading", 2, "平安法治"),
+        ("item", 2, {"name": "维护\n稳定。"}), ("item", 3, {"name": "化解矛盾。"})]
