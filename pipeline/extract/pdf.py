@@ -516,16 +516,18 @@ def _title_of(chars: list[dict], s: PdfSettings) -> str:
     return squash_title("".join(line_text(ln.chars, False, s) for ln in visual_lines(chars, s)))
 
 
-def column_bounds(layout: Layout, body: list[dict]) -> list[float]:
+def column_bounds(layout: Layout, body: list[dict], prefer: list[float] | None = None) -> list[float]:
     """Without inner rules, put each boundary in the emptiest gutter between titles.
 
     Column titles are usually centred, so the midpoint between two titles can
     cut through a wide column's text. The x crossed by the fewest body chars
     between the two titles' centres is the gutter (category rows that span the
-    columns are few and cross every x alike).
+    columns are few and cross every x alike); of equally empty ones, the one
+    nearest `prefer` (the page before's, when the header is not repeated: a
+    page holding little text leaves wide empty strips), else the midpoint.
     """
     if layout.ruled_v or not body:
-        return layout.bounds
+        return prefer or layout.bounds
     lo = int(min(layout.centres))
     hi = int(max(layout.centres)) + 2
     cover = [0] * (hi - lo + 2)  # chars covering each 1-pt step, via a difference array
@@ -537,7 +539,7 @@ def column_bounds(layout: Layout, body: list[dict]) -> list[float]:
     for i in range(1, len(cover)):
         cover[i] += cover[i - 1]
     bounds = []
-    for b, (c0, c1) in zip(layout.bounds, zip(layout.centres, layout.centres[1:])):
+    for b, (c0, c1) in zip(prefer or layout.bounds, zip(layout.centres, layout.centres[1:])):
         xs = range(int(c0) + 1, int(c1) + 1)
         best = min(xs, key=lambda x: (cover[x - lo], abs(x - b)), default=b)
         bounds.append(float(best))
@@ -587,7 +589,9 @@ def category_starts(bands: list[tuple[float, float]], blocks: list[tuple[float, 
     best = [[inf] * n for _ in range(k)]
     back = [[0] * n for _ in range(k)]
     for a in range(n if carried else 1):
-        best[0][a] = 0.0
+        inside = bands[a][0] <= (blocks[0][0] + blocks[0][1]) / 2 < bands[a][1]
+        if a or not carried or inside:  # the rest of a row from the page before holds no new category
+            best[0][a] = 0.0
     for j in range(1, k):
         for a in range(j, n):
             for p in range(j - 1, a):
@@ -603,7 +607,8 @@ def category_starts(bands: list[tuple[float, float]], blocks: list[tuple[float, 
     # aligned to the top: each block starts the row its first line is in
     tops = [max((i for i, (y0, _) in enumerate(bands) if y0 <= top + 1.0), default=0) for top, _ in blocks]
     top_cost = sum(abs(bands[i][0] - top) for i, (top, _) in zip(tops, blocks))
-    return tops if top_cost < centre_cost and tops == sorted(set(tops)) else starts
+    fits = tops == sorted(set(tops)) and (carried or tops[0] == 0)  # the first category opens a new table
+    return tops if fits and top_cost < centre_cost else starts
 
 
 def row_bands(chars: list[dict], rules: Rules, layout: Layout, bounds: list[float],
@@ -679,10 +684,18 @@ def anchor_bands(chars: list[dict], layout: Layout, bounds: list[float], top: fl
     end = max(c["bottom"] for c in chars) + s.text_pad
     best: tuple[float, list[float]] | None = None
     for anchor_centred in (False, True):
-        for cells_centred in (False, True):
-            fit = _fit_rows(anchors, headings, cells, cuts, top, end, carried, anchor_centred, cells_centred)
-            if fit is not None and (best is None or fit[0] < best[0]):
+        readings = [[False] * len(cells), [True] * len(cells)]
+        for aligned in readings:
+            fit = _fit_rows(anchors, headings, cells, cuts, top, end, carried, anchor_centred, aligned)
+            if fit is None:
+                continue
+            if best is None or fit[0] < best[0]:
                 best = fit
+            # columns set differently (序号 and names centred, long texts at the top): each column as it
+            # fits these rows best, then the rows again
+            mixed = _column_alignments(anchors, headings, cells, fit[1], end, anchor_centred)
+            if mixed not in readings:
+                readings.append(mixed)
     if best is None:  # no gap between two anchors: cut at the anchors' tops
         edges = [top, *(a.top - s.text_pad for a in anchors[1:])]
     else:  # the rows; above the first, the rest of a row carried from the page before
@@ -702,8 +715,21 @@ def _gaps(spans: list[tuple[float, float]]) -> list[float]:
     return out
 
 
+def _column_alignments(anchors: list[Line], headings: list[Line], cells: list[list[Line]], edges: list[float],
+                       end: float, anchor_centred: bool) -> list[bool]:
+    """For each column, whether its text sits better centred than at the top of the rows `edges` give."""
+    heading_ids = {id(h) for h in headings}
+    rows = list(zip(edges[-len(anchors):], [*edges[-len(anchors) + 1:], end]))
+    out = []
+    for lines in cells:
+        costs = [sum(_row_fit(a, id(a) in heading_ids, [lines], y0, y1, anchor_centred, [centred])
+                     for a, (y0, y1) in zip(anchors, rows)) for centred in (False, True)]
+        out.append(costs[1] < costs[0])
+    return out
+
+
 def _fit_rows(anchors: list[Line], headings: list[Line], cells: list[list[Line]], cuts: list[float],
-              top: float, end: float, carried: bool, anchor_centred: bool, cells_centred: bool
+              top: float, end: float, carried: bool, anchor_centred: bool, cells_centred: list[bool]
               ) -> tuple[float, list[float]] | None:
     """The row edges (top first) that fit the text best under one reading (see `anchor_bands`), with
     their cost; None when no choice of gaps puts each anchor in a row of its own."""
@@ -739,23 +765,26 @@ def _fit_rows(anchors: list[Line], headings: list[Line], cells: list[list[Line]]
     return cost, path
 
 
+_OFF_HEADING = 4.0  # × a line's height: the cost of text in a heading's row
+
+
 def _row_fit(anchor: Line, heading: bool, cells: list[list[Line]], y0: float, y1: float,
-             anchor_centred: bool, cells_centred: bool) -> float:
+             anchor_centred: bool, cells_centred: list[bool]) -> float:
     """How far the row [y0, y1) is from holding its cells' text as read. The anchor shows where the row
     starts (aligned to the top) or its middle (centred); what it does not show is taken from the row's
     edges, which stand anywhere in the gaps. A heading's row holds nothing else."""
     row_top = y0 if anchor_centred else anchor.top
     row_mid = (anchor.top + anchor.bottom) / 2 if anchor_centred else (y0 + y1) / 2
     cost = 0.0
-    for lines in cells:
+    for lines, centred in zip(cells, cells_centred):
         inside = [ln for ln in lines if y0 <= (ln.top + ln.bottom) / 2 < y1]
         if not inside:
             continue
         t, b = inside[0].top, inside[-1].bottom
-        if heading:
-            cost += b - t
+        if heading:  # nothing else shares a heading's row: any text there is far off
+            cost += _OFF_HEADING * (b - t)
         else:
-            cost += abs((t + b) / 2 - row_mid) if cells_centred else abs(t - row_top)
+            cost += abs((t + b) / 2 - row_mid) if centred else abs(t - row_top)
     return cost
 
 
@@ -769,7 +798,7 @@ def _column_of(x: float, bounds: list[float]) -> int:
 
 def row_cells(chars: list[dict], layout: Layout, bounds: list[float], rules: Rules,
               top: float, bottom: float, gap_spaces: bool, s: PdfSettings,
-              widths: list[float] | None = None) -> tuple[str, ...]:
+              widths: list[float] | None = None, trailing: bool = False) -> tuple[str, ...]:
     """One row band's characters as cell texts, a merged cell once in its leftmost column.
 
     `widths`: per column, how wide a line of its cells can be (`line_widths`), to tell wraps from breaks."""
@@ -783,8 +812,10 @@ def row_cells(chars: list[dict], layout: Layout, bounds: list[float], rules: Rul
     cells: list[list[dict]] = [[] for _ in layout.titles]
     for c in chars:
         cells[owner[_column_of(_mid_x(c), bounds)]].append(c)
-    alone = [owner.count(j) == 1 for j in range(len(cells))]  # a merged cell is wider than its column
-    return tuple(cell_text(cell, gap_spaces, s, widths[j] if widths and alone[j] else None) for j, cell in enumerate(cells))
+    # a merged cell is wider than its column; 序号 holds numbers, as wide as its widest line
+    alone = [owner.count(j) == 1 and j != layout.column("seq") for j in range(len(cells))]
+    return tuple(cell_text(cell, gap_spaces, s, widths[j] if widths and alone[j] else None, trailing)
+                 for j, cell in enumerate(cells))
 
 
 def merged_columns(lines: list[Line], layout: Layout, bounds: list[float], rules: Rules,
@@ -846,7 +877,8 @@ def _parted(run: list[dict], bounds: list[float], s: PdfSettings) -> list[list[d
     return pieces
 
 
-def cell_text(chars: list[dict], gap_spaces: bool, s: PdfSettings, width: float | None = None) -> str:
+def cell_text(chars: list[dict], gap_spaces: bool, s: PdfSettings, width: float | None = None,
+              trailing: bool = False) -> str:
     """A cell's visual lines joined with "\\n", or with U+2028 where a line was full and the producer
     had to wrap (`wrapped`): the normaliser may then read a name broken by the column's width as one."""
     lines = [(ln, t) for ln in visual_lines(chars, s) if (t := line_text(ln.chars, gap_spaces, s))]
@@ -855,6 +887,8 @@ def cell_text(chars: list[dict], gap_spaces: bool, s: PdfSettings, width: float 
         if i:
             out.append(WRAP if width is not None and wrapped(lines[i - 1], (ln, t), width, s) else "\n")
         out.append(t)
+    if trailing and lines and width is not None and wrapped(lines[-1], lines[-1], width, s):
+        out.append(WRAP)  # full to the page's end: the cell goes on over the page
     return "".join(out)
 
 
@@ -931,6 +965,7 @@ class _Open:
     left: float
     right: float
     spans: dict[int, int] = field(default_factory=dict)  # column -> row (index in table.rows) whose cell is merged down
+    goes_on: bool = False  # it repeats the columns of the table before (a title row above each page's header)
 
 
 @dataclass
@@ -958,7 +993,7 @@ class _Builder:
         marks = [h.top for h in headers] + [page.height]
         above = [c for c in chars if _mid_y(c) < marks[0]]
         if above:
-            self._above_first_header(above, rules, where, text.gap_spaces)
+            self._above_first_header(above, rules, where, text.gap_spaces, ends_page=not headers)
         for k, h in enumerate(headers):
             body = [c for c in chars if h.bottom <= _mid_y(c) < marks[k + 1]]
             # a new table unless the same columns go on with nothing between
@@ -968,11 +1003,12 @@ class _Builder:
             body = self._strip_titles(body, h.layout.size)
             bounds = column_bounds(h.layout, body)
             if self.open is None:
-                self.open = _Open(RawTable(h.layout.titles, [], where), h.layout, bounds, h.left, h.right)
+                goes_on = bool(self.tables) and self.tables[-1].header == h.layout.titles
+                self.open = _Open(RawTable(h.layout.titles, [], where), h.layout, bounds, h.left, h.right, goes_on=goes_on)
                 self.tables.append(self.open.table)
             else:
                 self.open.layout, self.open.bounds, self.open.left, self.open.right = h.layout, bounds, h.left, h.right
-            self._add_rows(body, rules, h.bottom, marks[k + 1], where, text.gap_spaces)
+            self._add_rows(body, rules, h.bottom, marks[k + 1], where, text.gap_spaces, ends_page=k == len(headers) - 1)
 
     def _strip_titles(self, chars: list[dict], size: float) -> list[dict]:
         """List titles (larger type, or a line naming a list: 配合履职事项清单) are not table text."""
@@ -992,7 +1028,8 @@ class _Builder:
     def _looks_like_rows(self, chars: list[dict], size: float) -> bool:
         return any(abs(c["size"] - size) < self.settings.body_font * size for c in chars)
 
-    def _above_first_header(self, chars: list[dict], rules: Rules, where: str, gap_spaces: bool) -> None:
+    def _above_first_header(self, chars: list[dict], rules: Rules, where: str, gap_spaces: bool,
+                            ends_page: bool = False) -> None:
         if self.open is None and not self.tables:  # still in the front matter
             self.front_pages.append((visual_lines(chars, self.settings), gap_spaces))
             return
@@ -1002,14 +1039,14 @@ class _Builder:
         body = self._strip_titles(chars, size)
         if body and self._looks_like_rows(body, size):  # header not repeated: the table goes on
             pad = self.settings.text_pad
-            self.open.bounds = column_bounds(self.open.layout, body)  # the gutters of this page's text
+            self.open.bounds = column_bounds(self.open.layout, body, self.open.bounds)  # this page's gutters
             self._add_rows(body, rules, min(c["top"] for c in body) - pad,
-                           max(c["bottom"] for c in body) + pad, where, gap_spaces, page_top=True)
+                           max(c["bottom"] for c in body) + pad, where, gap_spaces, page_top=True, ends_page=ends_page)
         if len(body) < len(chars):  # a title ends the open table
             self.open = None
 
     def _add_rows(self, chars: list[dict], rules: Rules, top: float, bottom: float,
-                  where: str, gap_spaces: bool, page_top: bool = False) -> None:
+                  where: str, gap_spaces: bool, page_top: bool = False, ends_page: bool = False) -> None:
         if not chars or self.open is None:
             return
         s = self.settings
@@ -1021,14 +1058,17 @@ class _Builder:
         inside = [c for c in chars if o.left - s.rule_slack <= _mid_x(c) <= o.right + s.rule_slack]
         widths = line_widths(inside, o.bounds, s)
         bands = row_bands(inside, rules, o.layout, o.bounds, o.left, o.right, top, bottom, s,
-                          carried=bool(o.table.rows))  # a table that goes on may open with the rest of a row
+                          carried=bool(o.table.rows) or o.goes_on)  # a table that goes on may open with the rest of a row
         inside, categories = self._category_cells(inside, bands, gap_spaces)
-        for i, (y0, y1) in enumerate(bands):
-            band = [c for c in inside if y0 <= _mid_y(c) < y1]
+        held = [[c for c in inside if y0 <= _mid_y(c) < y1] for y0, y1 in bands]
+        last = max((i for i, band in enumerate(held) if band), default=-1)
+        for i, ((y0, y1), band) in enumerate(zip(bands, held)):
             if not band and i not in categories:
                 continue
             with locating(file=self.path, where=where):
-                cells = list(row_cells(band, o.layout, o.bounds, rules, y0, y1, gap_spaces, s, widths))
+                # the page's last row may go on over the page: a full last line is then a wrap
+                cells = list(row_cells(band, o.layout, o.bounds, rules, y0, y1, gap_spaces, s, widths,
+                                       trailing=ends_page and i == last))
             if i in categories:
                 cells[o.layout.column("category")] = categories[i]
             if any(cells):
@@ -1045,7 +1085,7 @@ class _Builder:
         own = [c for c in chars if _column_of(_mid_x(c), o.bounds) == col]
         blocks = text_blocks(own, s)
         extents = [(min(c["top"] for c in b), max(c["bottom"] for c in b)) for b in blocks]
-        starts = category_starts(bands, extents, carried=bool(o.table.rows))
+        starts = category_starts(bands, extents, carried=bool(o.table.rows) or o.goes_on)
         ids = {id(c) for c in own}
         return [c for c in chars if id(c) not in ids], {i: cell_text(b, gap_spaces, s) for i, b in zip(starts, blocks)}
 

@@ -9,6 +9,11 @@ Cell text conventions (shared by all extractors):
 - `\\n` marks a break inside a cell: a paragraph end or a visual line wrap.
   Extractors do not need to tell the two apart; the normaliser treats both
   the same way (see README, "Normalisation rules").
+- U+2028 (LINE SEPARATOR) marks a break the extractor saw was a wrap: the line
+  was full, the next character did not fit (the PDF extractor). It is a break
+  like `\\n` everywhere, and evidence for one name across it in the
+  对应上级部门 column (rule 4). A cell part ending with it, at a page end, runs
+  on into its rest on the next page.
 - Automatic numbering that the reader sees but the text lacks (Word list
   numbering, PDF renders it as text anyway) is materialised as text, e.g.
   "1." at the start of the paragraph, exactly as it is rendered.

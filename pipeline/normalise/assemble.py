@@ -13,7 +13,7 @@ from pipeline.errors import InputError
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 from pipeline.lists import KINDS, ListKind, column_role, kind_of_header, seq_titles, squash_title, titled
 from pipeline.normalise.headings import HEADING_START_RE, Heading, column_heading, parse_heading
-from pipeline.normalise.text import clean
+from pipeline.normalise.text import WRAP, clean
 
 
 @dataclass
@@ -155,6 +155,12 @@ def _category_cell(rows: ListRows, cells: list[str], cols: Columns, where: str) 
     rows.entries.append(HeadingRow(column_heading(text, number), where))
 
 
+def _joined(above: str, rest: str) -> str:
+    """A cell's part on the next page after its part above: on a new line, or run on where the
+    extractor saw the line above was full (it ends with a wrap, see raw.py)."""
+    return f"{above}{rest}" if above.endswith(WRAP) else f"{above}\n{rest}"
+
+
 def _add_row(rows: ListRows, row: RawRow, cols: Columns) -> None:
     _check_cell_count(rows, row, cols)
     cells = list(row.cells) + [""] * (len(cols.roles) - len(row.cells))
@@ -175,7 +181,7 @@ def _add_row(rows: ListRows, row: RawRow, cols: Columns) -> None:
         for parts, more in ((item.cells, named), (item.extra, extra)):
             for key, cell in more.items():
                 if cell.strip():
-                    parts[key] = f"{parts.get(key, '')}\n{cell}"
+                    parts[key] = _joined(parts.get(key, ""), cell)
     elif first == "" and not any(c.strip() for c in cells):
         return  # the row held only a 类别 cell (merged down, its text drawn in this row)
     else:
