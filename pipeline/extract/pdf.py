@@ -38,6 +38,7 @@ tolerance is a field of `PdfSettings`.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from contextlib import contextmanager
@@ -550,6 +551,18 @@ def column_bounds(layout: Layout, body: list[dict], prefer: list[float] | None =
 # 4. rows
 
 
+def _by_band(chars: list[dict], bands: list[tuple[float, float]]) -> list[list[dict]]:
+    """The chars whose vertical centre lies in each band (bands in order, not overlapping)."""
+    starts = [y0 for y0, _ in bands]
+    held: list[list[dict]] = [[] for _ in bands]
+    for c in chars:
+        y = _mid_y(c)
+        i = bisect.bisect_right(starts, y) - 1
+        if i >= 0 and y < bands[i][1]:
+            held[i].append(c)
+    return held
+
+
 def merged_down(rules: Rules, o: "_Open", y: float) -> set[int]:
     """Columns with no rule at y, the top of a row, where other columns have one: their cell goes on from
     the row above (merged down). With no rule at y at all (text at the top of a page) nothing is merged."""
@@ -893,13 +906,18 @@ def cell_text(chars: list[dict], gap_spaces: bool, s: PdfSettings, width: float 
 
 
 def line_widths(chars: list[dict], bounds: list[float], s: PdfSettings) -> list[float]:
-    """Per column, its widest visual line in this part of the page: as wide as its cells' text can be."""
-    columns: dict[int, list[dict]] = {}
-    for c in chars:
-        columns.setdefault(_column_of(_mid_x(c), bounds), []).append(c)
+    """Per column, its widest visual line in this part of the page: as wide as its cells' text can be.
+    (The lines are grouped as `visual_lines` groups them; only their extent is kept.)"""
     widths = [0.0] * (len(bounds) + 1)
-    for j, cs in columns.items():
-        widths[j] = max(ln.x1 - ln.x0 for ln in visual_lines(cs, s))
+    open_lines: dict[int, list[float]] = {}  # column -> [top, bottom, x0, x1] of its line being grown
+    for c in sorted(chars, key=_mid_y):
+        j, m = _column_of(_mid_x(c), bounds), _mid_y(c)
+        ln = open_lines.get(j)
+        if ln is not None and ln[0] - s.line_slack <= m <= ln[1] + s.line_slack:
+            ln[0], ln[1], ln[2], ln[3] = min(ln[0], c["top"]), max(ln[1], c["bottom"]), min(ln[2], c["x0"]), max(ln[3], c["x1"])
+        else:
+            open_lines[j] = ln = [c["top"], c["bottom"], c["x0"], c["x1"]]
+        widths[j] = max(widths[j], ln[3] - ln[2])
     return widths
 
 
@@ -1014,6 +1032,8 @@ class _Builder:
         """List titles (larger type, or a line naming a list: 配合履职事项清单) are not table text."""
         s = self.settings
         chars = [c for c in chars if c["size"] <= s.list_title_size * size]
+        if not any(c["text"] == "单" for c in chars):  # every list's title ends with 清单
+            return chars
         titles = [ln for ln in visual_lines(chars, s) if titled(line_text(ln.chars, False, s))]
         drop = {id(c) for ln in titles for c in ln.chars}
         return [c for c in chars if id(c) not in drop] if drop else chars
@@ -1060,7 +1080,7 @@ class _Builder:
         bands = row_bands(inside, rules, o.layout, o.bounds, o.left, o.right, top, bottom, s,
                           carried=bool(o.table.rows) or o.goes_on)  # a table that goes on may open with the rest of a row
         inside, categories = self._category_cells(inside, bands, gap_spaces)
-        held = [[c for c in inside if y0 <= _mid_y(c) < y1] for y0, y1 in bands]
+        held = _by_band(inside, bands)
         last = max((i for i, band in enumerate(held) if band), default=-1)
         for i, ((y0, y1), band) in enumerate(zip(bands, held)):
             if not band and i not in categories:
