@@ -686,11 +686,13 @@ def anchor_bands(chars: list[dict], layout: Layout, bounds: list[float], top: fl
         return [(top, bottom)]
     headings = [a for a in anchors if _HEADING.match(line_text(a.chars, False, s))]
     on_heading = lambda c: any(h.top - s.line_slack <= _mid_y(c) <= h.bottom + s.line_slack for h in headings)  # noqa: E731
-    skip = {layout.column("seq"), layout.column("category")}
+    # the 序号 column's other text (the rest of a heading from the page before) counts like a cell's;
+    # a 类别 column's cells span rows
+    in_anchor = {id(c) for a in anchors for c in a.chars}
     columns: dict[int, list[Line]] = {}
     for c in chars:
         col = _column_of(_mid_x(c), bounds)
-        if col not in skip and not on_heading(c):
+        if col != layout.column("category") and id(c) not in in_anchor and not on_heading(c):
             columns.setdefault(col, []).append(c)
     cells = [visual_lines(cs, s) for cs in columns.values()]
     cuts = _gaps([(ln.top, ln.bottom) for ls in cells for ln in ls] + [(a.top, a.bottom) for a in anchors])
