@@ -790,7 +790,8 @@ def _row_fit(anchor: Line, heading: bool, cells: list[list[Line]], y0: float, y1
     edges, which stand anywhere in the gaps. A heading's row holds nothing else."""
     row_top = y0 if anchor_centred else anchor.top
     row_mid = (anchor.top + anchor.bottom) / 2 if anchor_centred else (y0 + y1) / 2
-    cost = 0.0
+    # a centred anchor stands in the middle of its row: that ties the row's edges to it
+    cost = abs((y0 + y1) / 2 - row_mid) if anchor_centred else 0.0
     for lines, centred in zip(cells, cells_centred):
         inside = [ln for ln in lines if y0 <= (ln.top + ln.bottom) / 2 < y1]
         if not inside:
