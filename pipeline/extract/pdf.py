@@ -92,7 +92,7 @@ class PdfSettings:
     title_same_line: float = 0.3  # em: 号 is on 序's line when their tops differ by less than this
     title_spread: float = 4.0  # em: the widest gap between 序 and 号 (titles are often letter-spaced)
     title_stack: float = 1.0  # em: 号 wrapped below 序 (a narrow column) starts at most this far below 序's bottom
-    header_height: float = 6.0  # em: a ruled header is less tall than this; its rules are looked for this far above and below 序
+    header_height: float = 9.0  # em: a ruled header is less tall than this (titles stacked four lines high in narrow columns); its rules are looked for this far above and below 序
     header_indent: float = 1.0  # em: the header's text and rules start at most this far left of 序
     header_font: float = 0.25  # em: header chars' font size is within this of 序's
     unruled_reach: float = 3.5  # em: without rules, the title lines are looked for this far above and below 序

@@ -20,7 +20,7 @@ from pipeline.normalise.text import Cleaned, clean_with_breaks, is_cjk_punct, st
 _SUFFIX_CHARS = "局委会部院队办室心站所处团行司社厅署组馆庭联协）)"
 # administrative level prefixes a department's name starts with
 _PREFIXES = ("区", "市", "县", "省", "州", "盟", "旗", "国家", "中国", "中共", "团", "镇", "乡", "街道", "自治")
-_MAX_JOIN = 6  # a name is never wrapped over more than this many fragments
+_MAX_JOIN = 12  # a name is never wrapped over more than this many fragments (two characters a line)
 _SEPARATORS_RE = re.compile(r"[、，,]")
 _LABEL_RE = re.compile(r"[^：:。；;，,\s]{2,120}?[：:]")
 

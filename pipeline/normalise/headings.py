@@ -13,7 +13,7 @@ HEADING_RE = re.compile(
 )
 
 # how a heading starts (一、): a row holding only this much is a heading broken by a page end
-HEADING_START_RE = re.compile(r"^[零〇一二两三四五六七八九十百]+\s*[、.．]\s*\S")
+HEADING_START_RE = re.compile(r"^[零〇一二两三四五六七八九十百]+\s*[、.．]")
 
 
 def chinese_number(text: str) -> int:
