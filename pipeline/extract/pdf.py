@@ -768,8 +768,10 @@ def _fit_rows(anchors: list[Line], headings: list[Line], cells: list[list[Line]]
                 stop = end if y1 is None else y1
                 if stop <= anchors[i].bottom:
                     continue
-                c = cost + _row_fit(anchors[i], id(anchors[i]) in heading_ids, cells, y0, stop,
-                                    anchor_centred, cells_centred)
+                fit = _row_fit(anchors[i], id(anchors[i]) in heading_ids, cells, y0, stop, anchor_centred, cells_centred)
+                if y1 is None:  # the page's last row may go on over the page: its part here set at the top
+                    fit = min(fit, _row_fit(anchors[i], False, cells, y0, stop, False, [False] * len(cells), y0))
+                c = cost + fit
                 key = stop if y1 is not None else float("inf")
                 if key not in nxt or c < nxt[key][0]:
                     nxt[key] = (c, path + ([y1] if y1 is not None else []))
@@ -784,14 +786,14 @@ _OFF_HEADING = 4.0  # × a line's height: the cost of text in a heading's row
 
 
 def _row_fit(anchor: Line, heading: bool, cells: list[list[Line]], y0: float, y1: float,
-             anchor_centred: bool, cells_centred: list[bool]) -> float:
+             anchor_centred: bool, cells_centred: list[bool], top: float | None = None) -> float:
     """How far the row [y0, y1) is from holding its cells' text as read. The anchor shows where the row
     starts (aligned to the top) or its middle (centred); what it does not show is taken from the row's
     edges, which stand anywhere in the gaps. A heading's row holds nothing else."""
-    row_top = y0 if anchor_centred else anchor.top
+    row_top = top if top is not None else y0 if anchor_centred else anchor.top
     row_mid = (anchor.top + anchor.bottom) / 2 if anchor_centred else (y0 + y1) / 2
     # a centred anchor stands in the middle of its row: that ties the row's edges to it
-    cost = abs((y0 + y1) / 2 - row_mid) if anchor_centred else 0.0
+    cost = abs((y0 + y1) / 2 - row_mid) if anchor_centred else abs(anchor.top - row_top) if top is not None else 0.0
     for lines, centred in zip(cells, cells_centred):
         inside = [ln for ln in lines if y0 <= (ln.top + ln.bottom) / 2 < y1]
         if not inside:
