@@ -1110,7 +1110,10 @@ class _Builder:
         own = [c for c in chars if _column_of(_mid_x(c), o.bounds) == col]
         blocks = text_blocks(own, s)
         extents = [(min(c["top"] for c in b), max(c["bottom"] for c in b)) for b in blocks]
-        starts = category_starts(bands, extents, carried=bool(o.table.rows) or o.goes_on)
+        # the last row ends with its text, not at the foot of the page
+        end = max(c["bottom"] for c in chars) + s.text_pad
+        rows = [*bands[:-1], (bands[-1][0], min(bands[-1][1], end))] if bands else bands
+        starts = category_starts(rows, extents, carried=bool(o.table.rows) or o.goes_on)
         ids = {id(c) for c in own}
         return [c for c in chars if id(c) not in ids], {i: cell_text(b, gap_spaces, s) for i, b in zip(starts, blocks)}
 
