@@ -698,14 +698,17 @@ def anchor_bands(chars: list[dict], layout: Layout, bounds: list[float], top: fl
     cuts = _gaps([(ln.top, ln.bottom) for ls in cells for ln in ls] + [(a.top, a.bottom) for a in anchors])
     end = max(c["bottom"] for c in chars) + s.text_pad
     best: tuple[float, list[float]] | None = None
+    best_key = (0.0, 0)
     for anchor_centred in (False, True):
         readings = [[False] * len(cells), [True] * len(cells)]
         for aligned in readings:
             fit = _fit_rows(anchors, headings, cells, cuts, top, end, carried, anchor_centred, aligned)
             if fit is None:
                 continue
-            if best is None or fit[0] < best[0]:
-                best = fit
+            # of readings that fit equally well, the one setting most cells like the anchor
+            key = (round(fit[0], 1), sum(a != anchor_centred for a in aligned))
+            if best is None or key < best_key:
+                best, best_key = fit, key
             # columns set differently (序号 and names centred, long texts at the top): each column as it
             # fits these rows best, then the rows again
             mixed = _column_alignments(anchors, headings, cells, fit[1], end, anchor_centred)

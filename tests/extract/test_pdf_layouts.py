@@ -303,8 +303,8 @@ def _check(path: Path, entry: dict, expected: dict) -> None:
 # variants the PDF extractor cannot read yet (the layouts issue stays open until this list is empty).
 # Not strict: the matrix is printed on the machine that runs the tests, and a newer Chromium or
 # LibreOffice may print one of these readably; every variant not listed must extract exactly.
-NOT_YET = set("""p03-chromium p03-libreoffice p04-libreoffice p08-chromium p09-libreoffice p12-libreoffice p15-chromium
-p16-chromium p17-chromium p19-libreoffice p21-chromium""".split())
+NOT_YET = set("""p03-chromium p03-libreoffice p04-libreoffice p08-chromium p12-libreoffice p15-chromium p16-chromium
+p17-chromium p19-libreoffice p21-chromium""".split())
 
 
 def _variants() -> list:
