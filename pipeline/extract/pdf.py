@@ -16,19 +16,25 @@ these stages, each a function below, in this order:
    `line_text` spells one line (spaces only where the document has them).
 2. ruling lines -- `find_rules`: horizontal and vertical rules, thin filled
    rectangles included.
-3. columns -- `find_headers`: each header row, found by its first two column
-   titles 序号 and 事项名称 (`header_at`, `title_columns`); the titles' x
-   positions give the column boundaries, taken from the vertical rules when
-   drawn, else from `column_bounds` (the emptiest gutter between two titles).
-   A page without a header continues the open table with its last columns.
+3. columns -- `find_headers`: each header row, found by its titles 序号 (序
+   and 号 side by side or stacked) and 事项名称, a 类别 column maybe before
+   them (`header_at`, `title_columns`); the titles' x positions give the
+   column boundaries, taken from the vertical rules when drawn, else from
+   `column_bounds` (the emptiest gutter between two titles, measured again
+   on each page). A page without a header continues the open table.
 4. rows -- `row_bands`: the bands between horizontal rules spanning the
-   table; without rules, `anchor_bands`: each number or category heading in
-   the 序号 column starts a row.
+   table, a cell with no rule above it merged down (`merged_down`); without
+   rules, `anchor_bands`: each number or category heading in the 序号 column
+   (or a heading in the 事项名称 column) starts a row, and the cuts between
+   rows are the gaps that fit every cell's text best, read as aligned to the
+   top or centred, column by column (`_fit_rows`). A 类别 column without
+   rules takes the spans that centre its texts (`category_starts`).
 5. cells -- `row_cells`: each character goes to the column its centre falls
    in; `merged_columns` joins the columns that have no rule between them, or
    (without rules) that a category heading runs across; `cell_text` joins a
-   cell's visual lines with "\\n". A run of glyphs (one line, no gap) lying
-   in two cells is text a damaged file moved across a column boundary:
+   cell's visual lines with "\\n", or U+2028 where the line was full
+   (`wrapped`: the producer had to wrap). A run of glyphs (one line, no gap)
+   lying in two cells is text a damaged file moved across a column boundary:
    `run_across` finds it, and it is an error (text_crosses_column).
 
 Everything above the first header row is front matter, grouped into paragraphs
