@@ -350,11 +350,14 @@ class Layout:
     ruled_h: bool  # rows separated by horizontal rules (the header has one below)
     size: float  # body font size
     centres: list[float] = field(default_factory=list)  # x centre of each title
+    roles: tuple[str | None, ...] = field(init=False)  # what each column holds, read off its title
+
+    def __post_init__(self) -> None:
+        self.roles = tuple(column_role(t) for t in self.titles)
 
     def column(self, role: str) -> int | None:
         """Index of the column holding `role` ("seq", "name", …), if the table has it."""
-        roles = [column_role(t) for t in self.titles]
-        return roles.index(role) if role in roles else None
+        return self.roles.index(role) if role in self.roles else None
 
 
 @dataclass
@@ -425,7 +428,7 @@ def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSet
     lo, hi = min(d["x0"] for d in band) + s.text_pad, max(d["x1"] for d in band) - s.text_pad
     vxs = [x for x in rules.v_xs(top, bottom) if lo < x < hi]
     columns = _from_seq_column(title_columns(band, vxs, size, s), xu, s)
-    titles = tuple(_squash("".join(line_text(ln.chars, False, s) for ln in visual_lines(col, s))) for col in columns)
+    titles = tuple(_title_text(col, s) for col in columns)
     if not opens_list(titles):  # 序号 | 事项名称 open every list (a 类别 column may stand before them)
         return None
     # between two titles: where a rule between them may stand
@@ -443,7 +446,7 @@ def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSet
 def _from_seq_column(columns: list[list[dict]], xu: dict, s: PdfSettings) -> list[list[dict]]:
     """The header's columns from 序号 on, or from the 类别 column just before it; text further left is not the table's."""
     first = next(i for i, col in enumerate(columns) if any(d is xu for d in col))
-    if first and column_role(_squash("".join(line_text(ln.chars, False, s) for ln in visual_lines(columns[first - 1], s)))) == "category":
+    if first and column_role(_title_text(columns[first - 1], s)) == "category":
         first -= 1
     return columns[first:]
 
@@ -518,9 +521,14 @@ def _title_pieces(band: list[dict], size: float, s: PdfSettings) -> list[list[di
     return groups
 
 
+def _title_text(chars: list[dict], s: PdfSettings) -> str:
+    """A column title as printed: its lines joined, whitespace removed."""
+    return _squash("".join(line_text(ln.chars, False, s) for ln in visual_lines(chars, s)))
+
+
 def _title_of(chars: list[dict], s: PdfSettings) -> str:
-    """A column title's text as compared with the declared titles (lines joined, squashed)."""
-    return squash_title("".join(line_text(ln.chars, False, s) for ln in visual_lines(chars, s)))
+    """A column title as compared with the declared titles (see `squash_title`)."""
+    return squash_title(_title_text(chars, s))
 
 
 def column_bounds(layout: Layout, body: list[dict], prefer: list[float] | None = None) -> list[float]:
@@ -912,36 +920,31 @@ def cell_text(chars: list[dict], gap_spaces: bool, s: PdfSettings, width: float 
     out: list[str] = []
     for i, (ln, t) in enumerate(lines):
         if i:
-            out.append(WRAP if width is not None and wrapped(lines[i - 1], (ln, t), width, s) else "\n")
+            out.append(WRAP if width is not None and wrapped(lines[i - 1][0], ln, width, s) else "\n")
         out.append(t)
-    if trailing and lines and width is not None and wrapped(lines[-1], lines[-1], width, s):
-        out.append(WRAP)  # full to the page's end: the cell goes on over the page
+    # full at the page's end (a glyph like its own first would not fit): the cell goes on over the page
+    if trailing and lines and width is not None and wrapped(lines[-1][0], lines[-1][0], width, s):
+        out.append(WRAP)
     return "".join(out)
 
 
 def line_widths(chars: list[dict], bounds: list[float], s: PdfSettings) -> list[float]:
-    """Per column, its widest visual line in this part of the page: as wide as its cells' text can be.
-    (The lines are grouped as `visual_lines` groups them; only their extent is kept.)"""
+    """Per column, its widest visual line in this part of the page: as wide as its cells' text can be."""
+    columns: dict[int, list[dict]] = {}
+    for c in chars:
+        columns.setdefault(_column_of(_mid_x(c), bounds), []).append(c)
     widths = [0.0] * (len(bounds) + 1)
-    open_lines: dict[int, list[float]] = {}  # column -> [top, bottom, x0, x1] of its line being grown
-    for c in sorted(chars, key=_mid_y):
-        j, m = _column_of(_mid_x(c), bounds), _mid_y(c)
-        ln = open_lines.get(j)
-        if ln is not None and ln[0] - s.line_slack <= m <= ln[1] + s.line_slack:
-            ln[0], ln[1], ln[2], ln[3] = min(ln[0], c["top"]), max(ln[1], c["bottom"]), min(ln[2], c["x0"]), max(ln[3], c["x1"])
-        else:
-            open_lines[j] = ln = [c["top"], c["bottom"], c["x0"], c["x1"]]
-        widths[j] = max(widths[j], ln[3] - ln[2])
+    for j, cs in columns.items():
+        widths[j] = max(ln.x1 - ln.x0 for ln in visual_lines(cs, s))
     return widths
 
 
-def wrapped(above: tuple[Line, str], below: tuple[Line, str], width: float, s: PdfSettings) -> bool:
+def wrapped(line: Line, nxt: Line, width: float, s: PdfSettings) -> bool:
     """Did the producer break the line above only because the next character did not fit?
 
     Likely, not certain: a paragraph may end exactly where the line is full (names of one length
     in a column that fits them), so the normaliser takes it as evidence, never as a rule.
     """
-    line, nxt = above[0], below[0]
     glyph = nxt.chars[0]["x1"] - nxt.chars[0]["x0"]
     return line.x1 - line.x0 + glyph > width + s.wrap_slack * glyph
 

@@ -86,6 +86,11 @@ def _heading(cells: list[str]) -> Heading | None:
     return parse_heading(text) if text else None
 
 
+def _not_a_heading(rows: ListRows, first: RawRow) -> InputError:
+    return InputError("unexpected_row", f"unexpected row: {_single_text(list(first.cells))!r} is no category heading "
+                      "(一、名称（N项）)", where=first.where, list_kind=rows.kind.key)
+
+
 def _heading_part(rows: ListRows, row: RawRow, cells: list[str], cols: Columns | None = None) -> bool:
     """A heading broken by a page end (`二、经济发展` | `（3项）`): hold its first part, join the second to it.
     True when the row was such a part. Headings stand in the 序号 or the 事项名称 cell (or across the row)."""
@@ -94,8 +99,7 @@ def _heading_part(rows: ListRows, row: RawRow, cells: list[str], cols: Columns |
         first, rows.broken = rows.broken, None
         joined = parse_heading(f"{_single_text(list(first.cells))}{text or ''}")
         if joined is None:
-            raise InputError("unexpected_row", f"unexpected row: {_single_text(list(first.cells))!r} is no category "
-                             "heading (一、名称（N项）)", where=first.where, list_kind=rows.kind.key)
+            raise _not_a_heading(rows, first)
         rows.entries.append(HeadingRow(joined, first.where))
         return True
     where_headings_stand = {cols.seq, cols.index("name")} if cols else set()
@@ -239,7 +243,7 @@ def assemble(doc: RawDocument) -> dict[str, ListRows]:
                 _add_row(rows, row, cols)
     for rows in lists.values():
         if rows.broken is not None:  # a heading's first part was the list's last row
-            _heading_part(rows, rows.broken, [])
+            raise _not_a_heading(rows, rows.broken)
     missing = [k.title for k in KINDS.values() if k.key not in lists]
     if missing:
         seq = "/".join(seq_titles())
