@@ -37,6 +37,11 @@ CODES: dict[str, str] = {
     "pdf_damaged": "the PDF library reports lost data on a page (a damaged stream)",
     "text_crosses_column": "text on a PDF page runs across a column boundary of its table",
     "no_text_layer": "a PDF with no text (a scan, or empty pages)",
+    "workbook_unreadable": "not a readable workbook (.xlsx, .xls, .ods: corrupt, truncated or another format)",
+    "workbook_encrypted": "a workbook protected by a password",
+    "html_unreadable": "a web page that cannot be read as HTML, or whose declared encoding does not decode it",
+    "program_missing": "a program the format needs is not installed (LibreOffice for .doc, .wps, .odt, .et)",
+    "conversion_failed": "LibreOffice could not convert the file (damaged, or it timed out)",
     # the document's structure
     "no_title": "no cover title `…履行职责事项清单`",
     "no_front_matter": "nothing before the first table (no cover or preface)",

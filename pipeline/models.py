@@ -90,7 +90,7 @@ class DutyList(Strict):
 
 class Source(Strict):
     file: str
-    format: Literal["pdf", "docx", "text"]
+    format: Literal["pdf", "docx", "text", "xlsx", "xls", "ods", "html", "doc", "wps", "odt", "et"]
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     pages: int | None = None
 

@@ -145,7 +145,7 @@ def _write(name: str, content: bytes):
         pytest.param(_write("bad.docx", b""), "file_empty", "bad.docx: file is empty", id="empty"),
         pytest.param(_write("bad.docx", b"PK\x03\x04\x14\x00"), "docx_unreadable", "bad.docx: not a readable DOCX", id="truncated-docx"),
         pytest.param(_write("bad.txt", b"\xff\xfe\x81\x81"), "text_encoding", "bad.txt: text is neither UTF-8 nor GB18030", id="bad-encoding"),
-        pytest.param(_write("bad.odt", b"x"), "unsupported_format", "bad.odt: unsupported file type", id="unsupported"),
+        pytest.param(_write("bad.rtf", b"x"), "unsupported_format", "bad.rtf: unsupported file type", id="unsupported"),
         pytest.param(_not_a_duty_list, "no_title", "bad.docx: no title `…履行职责事项清单`", id="not-a-duty-list"),
         pytest.param(_no_tables, "list_missing", "bad.docx: no 基本履职事项清单", id="no-tables"),
         pytest.param(_bad_preface_total, "list_totals", "bad.docx, table 1, basic list: preface declares 4 items, found 3", id="preface-total"),

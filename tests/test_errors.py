@@ -152,7 +152,7 @@ def _text_table(tmp: Path, basic_rows) -> list[str]:
 CASES = {
     "file_missing": lambda tmp: ["extract", str(tmp / "missing.docx"), "--out", str(tmp / "out")],
     "file_empty": _file("bad.docx", b""),
-    "unsupported_format": _file("bad.odt", b"x"),
+    "unsupported_format": _file("bad.rtf", b"x"),
     "not_text": _file("bad.txt", b"\x00\x01binary"),
     "text_encoding": _file("bad.txt", b"\xff\xfe\x81\x81"),
     "docx_unreadable": _file("bad.docx", b"PK\x03\x04\x14\x00"),

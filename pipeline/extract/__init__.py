@@ -10,11 +10,23 @@ from typing import Callable
 from pipeline.errors import InputError, locating
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 
-__all__ = ["RawDocument", "RawRow", "RawTable", "extract", "FORMATS", "format_of"]
+__all__ = ["RawDocument", "RawRow", "RawTable", "extract", "FORMATS", "READERS", "format_of"]
 
-# suffix -> format name; the module is imported lazily so that a text-only run
-# does not pay for pdfplumber's import.
-FORMATS: dict[str, str] = {".pdf": "pdf", ".docx": "docx", ".txt": "text"}
+# suffix -> format name (recorded in edition.json's sources)
+FORMATS: dict[str, str] = {
+    ".pdf": "pdf", ".docx": "docx", ".txt": "text",
+    ".xlsx": "xlsx", ".xls": "xls", ".ods": "ods",
+    ".html": "html", ".htm": "html",
+    ".doc": "doc", ".wps": "wps", ".odt": "odt", ".et": "et",
+}
+# format name -> the module that reads it, imported lazily so that a text-only run does not pay for
+# pdfplumber's import: workbooks through one reader, legacy Office files converted by LibreOffice
+READERS: dict[str, str] = {
+    "pdf": "pdf", "docx": "docx", "text": "text",
+    "xlsx": "workbook", "xls": "workbook", "ods": "workbook",
+    "html": "html",
+    "doc": "office", "wps": "office", "odt": "office", "et": "office",
+}
 
 
 def format_of(path: Path) -> str:
@@ -27,7 +39,7 @@ def format_of(path: Path) -> str:
 
 def _extractor(fmt: str) -> Callable[[Path], RawDocument]:
     """The format's module, imported only when needed; every format of FORMATS has one."""
-    module = importlib.import_module(f"pipeline.extract.{fmt}")
+    module = importlib.import_module(f"pipeline.extract.{READERS[fmt]}")
     return module.extract
 
 
@@ -44,9 +56,11 @@ def extract(path: Path) -> RawDocument:
         raise InputError("file_empty", "file is empty", file=path)
     try:
         with locating(file=path):
-            return _extractor(fmt)(path)
+            doc = _extractor(fmt)(path)
     except OSError as err:  # the file vanished or the disk failed while it was read
         raise InputError("file_unreadable", f"cannot read the file: {err.strerror or err}", file=path) from err
+    doc.format = fmt  # the file's own format, also where it was read through another (.doc as DOCX)
+    return doc
 
 
 def check_file_name(path: Path) -> None:

@@ -48,7 +48,7 @@ class RawTable:
 @dataclass
 class RawDocument:
     path: Path
-    format: str  # "pdf" | "docx" | "text"
+    format: str  # the file's format, a value of pipeline.extract.FORMATS ("pdf", "xlsx", "doc", …)
     front_matter: list[str]  # paragraphs before the first table: cover, 说明, 目录
     tables: list[RawTable] = field(default_factory=list)
     pages: int | None = None  # page count where the format has pages
