@@ -47,6 +47,7 @@ def _info(edition: Edition, sources: list[Source], warnings: list[Warning_]) -> 
             declared_category_count=edition.lists[kind].declared.category_count,
             declared_total=edition.lists[kind].declared.total,
             declared_categories=edition.lists[kind].declared.categories,
+            declared_from=edition.lists[kind].declared.source,
             extracted_total=sum(len(c.items) for c in edition.lists[kind].categories),
             extracted_categories=len(edition.lists[kind].categories),
             extra_columns=edition.lists[kind].extra_columns,

@@ -57,11 +57,14 @@ class Category(Strict):
 
 
 class DeclaredList(Strict):
-    """What the preface (说明) declares for one list."""
+    """What the preface (说明) declares for one list; without a preface, what its category headings declare."""
 
     category_count: int = Field(ge=0)
     total: int = Field(ge=0)
     categories: list[str]
+    source: Literal["preface", "headings"] = Field(default="preface", description=desc(
+        "Where the declared counts come from: the preface (说明), or without one the category headings' （N项）",
+        "声明数来源：说明，或（无说明时）类别标题"))
 
 
 class DutyList(Strict):
@@ -213,6 +216,9 @@ class ListSummary(Strict):
     declared_category_count: int
     declared_total: int
     declared_categories: list[str]
+    declared_from: Literal["preface", "headings"] = Field(default="preface", description=desc(
+        "Where the declared counts come from: the preface (说明), or without one the category headings' （N项）",
+        "声明数来源"))
     extracted_total: int
     extracted_categories: int
     extra_columns: list[str] = Field(description=desc(

@@ -62,12 +62,24 @@ def all_titles() -> tuple[str, ...]:
 def titled(text: str) -> ListKind | None:
     """The list a title line names: `基本履职事项清单`, `送庄镇配合履职事项清单` (a place name at most
     before it); None for any other text."""
+    parts = _title_parts(text)
+    return parts[0] if parts else None
+
+
+def title_place(text: str) -> str | None:
+    """The place a list's title line names before the list (`河南省…送庄镇` of `河南省…送庄镇基本履职事项清单`);
+    None where the line names no list, or no place."""
+    parts = _title_parts(text)
+    return (parts[1] or None) if parts else None
+
+
+def _title_parts(text: str) -> tuple[ListKind, str] | None:
     text = "".join(text.split())
     names = sorted(((n, k) for k in KINDS.values() for n in (k.name, *k.aliases)), key=lambda nk: -len(nk[0]))
     for name, kind in names:
         if text.endswith(f"{name}清单"):
             place = text[: -len(name) - 2]
-            return kind if not place or (len(place) <= _PLACE_CHARS and _PLACE_END.search(place)) else None
+            return (kind, place) if not place or (len(place) <= _PLACE_CHARS and _PLACE_END.search(place)) else None
     return None
 
 
@@ -81,4 +93,4 @@ def by_name(name: str) -> ListKind | None:
 
 
 __all__ = ["EXTRA_COLUMN_TITLES", "KINDS", "Column", "ItemContext", "ItemField", "ListKind", "Table", "all_titles", "by_name",
-           "column_role", "kind_of_header", "opens_list", "seq_titles", "squash_title", "titled"]
+           "column_role", "kind_of_header", "opens_list", "seq_titles", "squash_title", "title_place", "titled"]

@@ -221,6 +221,18 @@ def header_row(table: RawTable) -> tuple[tuple[str, ...], int]:
     return table.header, 0
 
 
+def list_titles(doc: RawDocument) -> list[str]:
+    """The list titles printed inside tables above their column titles (a workbook sheet's title row)."""
+    titles = []
+    for table in doc.tables:
+        for row in table.rows[:_TITLE_ROWS]:
+            if kind_of_header(row.cells) is not None:
+                break
+            if _is_title_row(list(row.cells)):
+                titles.append(_single_text(list(row.cells)))
+    return titles
+
+
 def assemble(doc: RawDocument) -> dict[str, ListRows]:
     """Each list's headings and items (list key -> rows); every kind must have a table."""
     lists: dict[str, ListRows] = {}
@@ -247,5 +259,7 @@ def assemble(doc: RawDocument) -> dict[str, ListRows]:
     missing = [k.title for k in KINDS.values() if k.key not in lists]
     if missing:
         seq = "/".join(seq_titles())
-        raise InputError("list_missing", f"no {'、'.join(missing)} table found (looked for a header row starting {seq})")
+        found = "; ".join(f"{rows.kind.title} at {rows.where}" for rows in lists.values()) or "none"
+        raise InputError("list_missing", f"no {'、'.join(missing)} table found (looked for a header row starting {seq}); "
+                         f"lists found: {found}")
     return lists

@@ -7,11 +7,11 @@ from pydantic import ValidationError
 from pipeline.errors import InputError, first_validation_error
 from pipeline.extract.raw import RawDocument
 from pipeline.lists import KINDS, ItemContext, ListKind
-from pipeline.models import Category, DutyList, Edition, Item, Warning_
+from pipeline.models import Category, DeclaredList, DutyList, Edition, Item, Warning_
 from pipeline.normalise import checks
-from pipeline.normalise.assemble import HeadingRow, ItemRow, ListRows, assemble
+from pipeline.normalise.assemble import HeadingRow, ItemRow, ListRows, assemble, list_titles
 from pipeline.normalise.clauses import ClauseNumberError
-from pipeline.normalise.front_matter import parse_front_matter
+from pipeline.normalise.front_matter import FrontMatter, parse_front_matter
 from pipeline.normalise.text import clean
 
 
@@ -67,18 +67,41 @@ def _known_departments(lists: dict[str, ListRows]) -> set[str]:
     return known
 
 
+def _declared_by_headings(rows: ListRows) -> DeclaredList:
+    """Without a preface, what the category headings declare: their names and counts （N项）."""
+    headings = [entry.heading for entry in rows.entries if isinstance(entry, HeadingRow)]
+    uncounted = [h.category for h in headings if h.declared_count is None]
+    if uncounted:
+        raise InputError("no_declared_totals", f"no preface (说明), and the category {uncounted[0]} gives no count "
+                         "（N项）: nothing declares the list's total", where=rows.where, list_kind=rows.kind.key)
+    return DeclaredList(category_count=len(headings), total=sum(h.declared_count for h in headings),
+                        categories=[h.category for h in headings], source="headings")
+
+
+def _front_matter_warnings(front: FrontMatter) -> list[Warning_]:
+    warnings = []
+    if not front.declared:
+        warnings.append(Warning_(code="no_preface", message="no preface (说明): the declared counts are the category "
+                                 "headings' （N项）, so only they check the items"))
+    if front.published is None:
+        warnings.append(Warning_(code="published_unknown", message="no publication month (`2025年7月`) before the "
+                                 "tables: published is null"))
+    return warnings
+
+
 def build_edition(doc: RawDocument, edition_id: str) -> tuple[Edition, list[Warning_]]:
     """Interpret and validate one document; InputError names what is wrong and where."""
-    front = parse_front_matter(doc.front_matter)
+    front = parse_front_matter(doc.front_matter, list_titles(doc))
     lists_rows = assemble(doc)
     known = _known_departments(lists_rows)
-    warnings: list[Warning_] = []
+    warnings: list[Warning_] = _front_matter_warnings(front)
     lists = {}
     for kind in KINDS.values():
         rows = lists_rows[kind.key]
         categories = _categories(rows, known, warnings)
+        declared = front.declared.get(kind.key) or _declared_by_headings(rows)
         try:
-            lists[kind.key] = DutyList(kind=kind.key, title=kind.title, declared=front.declared[kind.key],
+            lists[kind.key] = DutyList(kind=kind.key, title=kind.title, declared=declared,
                                        categories=categories, extra_columns=rows.extra_columns)
         except ValidationError as err:
             raise InputError("list_totals", _first_error(err), where=rows.where, list_kind=kind.key) from err

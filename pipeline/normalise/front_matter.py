@@ -1,4 +1,11 @@
-"""The cover and the preface (说明): who published the list, when, and the declared totals."""
+"""The cover and the preface (说明): who published the list, when, and the declared totals.
+
+Some editions have neither (a county-office workbook holding only the three lists): then the
+place comes from a list's own title (`河南省…送庄镇基本履职事项清单`), the month is unknown (never
+guessed from elsewhere), and the declared totals come from the category headings
+(`pipeline.normalise.edition`). A preface that is there but does not declare a list's totals
+stays an error: its wording is one we do not read, and guessing would hide that.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ from dataclasses import dataclass
 import regex as re
 
 from pipeline.errors import InputError
-from pipeline.lists import KINDS, by_name
+from pipeline.lists import KINDS, by_name, title_place
 from pipeline.models import DeclaredList
 from pipeline.normalise.headings import chinese_number
 from pipeline.normalise.text import clean
@@ -39,15 +46,23 @@ class FrontMatter:
     district: str | None
     township: str
     published: str | None
-    declared: dict[str, DeclaredList]  # list key -> what the preface declares
+    declared: dict[str, DeclaredList]  # list key -> what the preface declares; {} without a preface
 
 
-def _title(paragraphs: list[str]) -> str:
-    joined = clean("\n".join(paragraphs[:6]))
-    m = _TITLE_RE.match(joined)
-    if not m:
-        raise InputError("no_title", "no title `…履行职责事项清单` on the cover: is this a duty list?")
-    return m.group(0)
+def _title(paragraphs: list[str], list_titles: list[str]) -> str:
+    """The cover's title; without a cover, the edition's title made from the place a list's title names."""
+    m = _TITLE_RE.match(clean("\n".join(paragraphs[:6])))
+    if m:
+        return m.group(0)
+    place = next(filter(None, map(title_place, [*paragraphs[:6], *list_titles])), None)
+    if place:
+        return f"{place}履行职责事项清单"
+    raise InputError("no_title", "no title `…履行职责事项清单` on the cover, nor a place named before a list's "
+                     "title: is this a duty list?")
+
+
+def _has_preface(paragraphs: list[str]) -> bool:
+    return any("".join(p.split()) == "说明" for p in paragraphs)
 
 
 def _declared(text: str) -> dict[str, DeclaredList]:
@@ -62,14 +77,15 @@ def _declared(text: str) -> dict[str, DeclaredList]:
     return declared
 
 
-def parse_front_matter(paragraphs: list[str]) -> FrontMatter:
-    if not paragraphs:
+def parse_front_matter(paragraphs: list[str], list_titles: list[str] = ()) -> FrontMatter:
+    """`list_titles`: the title lines printed above the lists' tables, read where there is no cover."""
+    if not paragraphs and not any(map(title_place, list_titles)):
         raise InputError("no_front_matter", "no cover or preface before the tables: is this a duty list?")
-    title = _title(paragraphs)
+    title = _title(paragraphs, list(list_titles))
     text = clean("\n".join(paragraphs))
     declared = _declared(text)
     missing = [k.title for k in KINDS.values() if k.key not in declared]
-    if missing:
+    if missing and (declared or _has_preface(paragraphs)):
         raise InputError("no_declared_totals", f"the preface (说明) declares no totals for {'、'.join(missing)}")
     place = _TITLE_RE.match(title).group("place")
     where = _PLACE_RE.match(place)

@@ -5,9 +5,14 @@ Every test runs on each format (see the `edition` fixture in tests/conftest.py).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from helpers import items_by_seq
+from pipeline.errors import InputError
+from pipeline.extract.raw import RawDocument, RawRow, RawTable
+from pipeline.normalise.edition import build_edition
 
 # The preface (说明): "…共 9 个类别 119 项；…共 12 个类别 69 项；…共 6 个类别 126 项。"
 DECLARED = {
@@ -226,3 +231,51 @@ def test_formats_agree_record_for_record(pdf_result, docx_result, text_result):
     assert disagreements(docx_result[0], text_result[0]) == []
     assert disagreements(docx_result[0], pdf_result[0]) == []
     assert pdf_result[1] == docx_result[1] == text_result[1]  # and warn alike
+
+
+# ------------------------------------------------- an edition without cover or preface (test data)
+
+
+def _sheet(where: str, title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> RawTable:
+    body = [RawRow((title,), f"{where} row 1"), RawRow(header, f"{where} row 2")]
+    body += [RawRow(cells, f"{where} row {n}") for n, cells in enumerate(rows, 3)]
+    return RawTable(header=header, rows=body, where=where)
+
+
+_BASIC = (("序号", "事项名称"), [("一、党的建设（2项）",), ("1", "加强党的建设。"), ("2", "做好党员教育。")])
+
+
+def _workbook_without_preface(basic=_BASIC) -> RawDocument:
+    """Three sheets, each a title row naming the place, the header, headings with （N项） and items."""
+    return RawDocument(path=Path("测试数据.xlsx"), format="xlsx", front_matter=[], tables=[
+        _sheet("sheet '基本'", "某省某市某县青石镇基本履职事项清单", *basic),
+        _sheet("sheet '配合'", "青石镇配合履职事项清单", ("序号", "事项名称", "对应上级部门", "上级部门职责", "乡镇（街道）配合职责"),
+               [("一、平安法治（1项）",), ("1", "兵役工作", "县人民武装部", "发布征兵公告。", "做好报名工作。")]),
+        _sheet("sheet '收回'", "青石镇上级部门收回事项清单", ("序号", "事项名称", "承接部门及工作方式"),
+               [("一、民生服务（1项）",), ("1", "出具证明", "法律法规条款已失效，不再开展此项工作。")]),
+    ])
+
+
+def test_without_a_preface_the_headings_declare_the_totals():
+    edition, warnings = build_edition(_workbook_without_preface(), "qingshi")
+    assert (edition.title, edition.province, edition.township, edition.published) == (
+        "某省某市某县青石镇履行职责事项清单", "某省", "青石镇", None)
+    basic = edition.lists["basic"].declared
+    assert (basic.source, basic.category_count, basic.total, basic.categories) == ("headings", 1, 2, ["党的建设"])
+    assert {w.code for w in warnings} >= {"no_preface", "published_unknown"}
+
+
+def test_without_a_preface_a_heading_count_still_checks_its_items():
+    with pytest.raises(InputError) as err:
+        build_edition(_workbook_without_preface((_BASIC[0], [("一、党的建设（3项）",), *_BASIC[1][1:]])), "qingshi")
+    assert err.value.code == "category_count"
+
+
+def test_without_a_preface_a_category_column_declares_no_total():
+    # a 类别 column names each category without （N项）: nothing is left to check the items against
+    basic = (("类别", "序号", "事项名称"), [("党的建设", "1", "加强党的建设。"), ("", "2", "做好党员教育。")])
+    with pytest.raises(InputError) as err:
+        build_edition(_workbook_without_preface(basic), "qingshi")
+    assert err.value.code == "no_declared_totals"
+    assert str(err.value) == ("sheet '基本', basic list: no preface (说明), and the category 党的建设 gives no count "
+                              "（N项）: nothing declares the list's total")

@@ -151,8 +151,37 @@ def test_no_declared_totals_names_the_missing_lists():
     assert str(err.value) == "the preface (说明) declares no totals for 配合履职事项清单、上级部门收回事项清单"
 
 
-def test_no_preface_at_all():
+def test_no_preface_at_all_leaves_the_totals_to_the_headings():
+    fm = parse_front_matter(["河南省洛阳市孟津区送庄镇", "履行职责事项清单", "2025年7月"])
+    assert fm.declared == {}
+    assert (fm.township, fm.published) == ("送庄镇", "2025-07")
+
+
+def test_a_preface_heading_that_declares_nothing_is_still_an_error():
+    # 说 明 is there but its wording is not one we read: guessing from the headings would hide that
     with pytest.raises(InputError) as err:
-        parse_front_matter(["河南省洛阳市孟津区送庄镇", "履行职责事项清单", "2025年7月"])
+        parse_front_matter(["河南省洛阳市孟津区送庄镇", "履行职责事项清单", "说 明", "本清单共三张表。"])
     assert err.value.code == "no_declared_totals"
     assert str(err.value) == "the preface (说明) declares no totals for 基本履职事项清单、配合履职事项清单、上级部门收回事项清单"
+
+
+def test_without_a_cover_the_place_comes_from_a_list_title():
+    # a workbook of three sheets, each opening with its title row: no cover, no month, no preface
+    fm = parse_front_matter([], ["河南省洛阳市孟津区送庄镇基本履职事项清单", "送庄镇配合履职事项清单"])
+    assert fm.title == "河南省洛阳市孟津区送庄镇履行职责事项清单"
+    assert (fm.province, fm.city, fm.district, fm.township) == ("河南省", "洛阳市", "孟津区", "送庄镇")
+    assert (fm.published, fm.declared) == (None, {})
+
+
+def test_a_cover_title_wins_over_list_titles():
+    fm = parse_front_matter(cover("河南省洛阳市孟津区送庄镇"), ["某县城关镇基本履职事项清单"])
+    assert fm.township == "送庄镇"
+
+
+def test_list_titles_without_a_place_name_no_title():
+    with pytest.raises(InputError) as err:
+        parse_front_matter([], ["基本履职事项清单", "配合履职事项清单"])
+    assert err.value.code == "no_front_matter"
+    with pytest.raises(InputError) as err:
+        parse_front_matter(["某某会议纪要"], ["基本履职事项清单"])
+    assert err.value.code == "no_title"
