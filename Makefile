@@ -19,10 +19,15 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	$(PY) -m fuzz --count txt=1600,docx=1200,pdf=160 --seed 1
 
-# regenerate the PDF layout-variant test fixtures, the hand-picked ones and the matrix/ (needs
-# LibreOffice's soffice and chromium); `make_variants.py --matrix-only` or NAME... for a part
+# regenerate the test fixtures (test data): the PDF layout variants and matrix/ (needs LibreOffice's
+# soffice and chromium; `make_variants.py --matrix-only` or NAME... for a part), and the other
+# formats' renderings of the source editions (workbooks, web pages, legacy Word and WPS files)
 fixtures: $(STAMP)
 	$(PY) tests/fixtures/pdf/make_variants.py
+	$(PY) tests/fixtures/formats/sources.py
+	$(PY) tests/fixtures/formats/make_workbooks.py
+	$(PY) tests/fixtures/formats/make_html.py
+	$(PY) tests/fixtures/formats/make_legacy.py
 
 fixtures-pdf: fixtures
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import EXIT_INPUT, EXIT_INTERNAL, InputError, display_path
-from pipeline.limits import DEFAULT_MAX_INFLATE_MB, inflate_limit_mb
+from pipeline.limits import DEFAULT_CONVERSION_TIMEOUT_S, DEFAULT_MAX_INFLATE_MB, conversion_timeout_s, inflate_limit_mb
 
 
 def _positive(text: str) -> int:
@@ -57,10 +57,13 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--max-inflate-mb", type=_positive, default=DEFAULT_MAX_INFLATE_MB, metavar="MB",
                      help="refuse a file, zip member or PDF stream larger than this once inflated "
                           f"(default {DEFAULT_MAX_INFLATE_MB})")
+    top.add_argument("--conversion-timeout", type=_positive, default=int(DEFAULT_CONVERSION_TIMEOUT_S), metavar="S",
+                     help="stop a LibreOffice conversion (.doc, .wps, .odt, .et) after this many seconds "
+                          f"(default {int(DEFAULT_CONVERSION_TIMEOUT_S)})")
     sub = top.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="extract one edition (one or more formats of it) into a directory")
-    p.add_argument("files", nargs="+", type=Path, help="published files of ONE edition (.pdf, .docx, .txt)")
+    p.add_argument("files", nargs="+", type=Path, help="published files of ONE edition (.pdf, .docx, .xlsx, .html, .doc, …: see README, Formats)")
     p.add_argument("--out", required=True, type=Path,
                    help="output directory, replaced atomically if it is a previous edition output or empty")
     p.add_argument("--edition-id", help="defaults to the first file's stem")
@@ -100,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.reconfigure(errors="backslashreplace")  # a file name that is not UTF-8 still prints
     quiet_libraries()
     try:
-        with inflate_limit_mb(args.max_inflate_mb):
+        with inflate_limit_mb(args.max_inflate_mb), conversion_timeout_s(args.conversion_timeout):
             args.run(args)
     except InputError as err:
         if args.debug:

@@ -130,7 +130,7 @@ def run_limited(command: list[str], tmp: Path) -> tuple[int, str]:
     except subprocess.TimeoutExpired:
         kill_group(process)
         raise InputError("conversion_failed", f"LibreOffice did not finish within {limit:g} s "
-                                              "(the conversion time limit): the file may be damaged") from None
+                                              "(the conversion time limit, --conversion-timeout): the file may be damaged") from None
     except BaseException:  # interrupted (Ctrl-C): leave no soffice behind
         kill_group(process)
         raise
