@@ -10,6 +10,7 @@ from pipeline.models import Edition
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
+FORMAT_FIXTURES = ROOT / "tests" / "fixtures" / "formats"  # other formats rendered from source editions (test data)
 EDITION_ID = "songzhuang-2025-07"
 
 # Expected values written out by hand (never read from the pipeline), shared by the tests:

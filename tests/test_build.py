@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
 
 import builders
 import pipeline.build as build
 from builders import write_docx, write_text
+from helpers import FORMAT_FIXTURES
 from pipeline.cli import main
+from pipeline.extract import FORMATS
 from pipeline.errors import InputError
 
 
@@ -345,3 +350,17 @@ def test_a_raw_file_named_dot_dot_txt_is_refused_and_output_untouched(raw, tmp_p
     assert main(["build", str(raw), "--out", str(out)]) == 2
     assert capsys.readouterr().err.splitlines()[-1].startswith("error[bad_edition_id]: ..txt: edition id '.'")
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
+def test_make_all_reads_every_format_and_the_formats_of_one_edition_agree(tmp_path, capsys):
+    """An edition published as a workbook, a web page (GBK), a Word 97 file and a DOCX: one edition."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    names = ["qingshi-2026-03.docx", "qingshi-2026-03.xlsx", "qingshi-2026-03.xls", "qingshi-2026-03-gbk.html"]
+    names += ["qingshi-2026-03.doc"] if shutil.which("soffice") else []  # test_formats says so where it is skipped
+    for name in names:
+        shutil.copyfile(FORMAT_FIXTURES / name, raw / name.replace("-gbk", ""))
+    assert main(["build", str(raw), "--out", str(tmp_path / "out")]) == 0
+    info = json.loads((tmp_path / "out" / "qingshi-2026-03" / "edition.json").read_text(encoding="utf-8"))
+    assert sorted(s["format"] for s in info["sources"]) == sorted(FORMATS[name[name.rindex("."):]] for name in names)
+    assert "agree" in capsys.readouterr().err

@@ -19,7 +19,7 @@ import pytest
 import builders
 from builders import (HELVETICA, encrypted_pdf, flate_bomb, image_only_pdf, one_page_pdf, pdf_bytes, pdf_objects,
                       rewrite_pdf, stream_data, stream_object, write_docx, write_text)
-from helpers import RAW
+from helpers import FORMAT_FIXTURES, RAW
 from pipeline.cli import main
 from pipeline.errors import CODES, EXIT_INPUT
 
@@ -149,6 +149,9 @@ def _text_table(tmp: Path, basic_rows) -> list[str]:
     return ["extract", str(path), "--out", str(tmp / "out")]
 
 
+OLE_JUNK = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000)  # an OLE compound-file header and nothing readable
+NO_SOFFICE = {"program_missing"}  # cases run with a PATH on which LibreOffice is not found
+
 CASES = {
     "file_missing": lambda tmp: ["extract", str(tmp / "missing.docx"), "--out", str(tmp / "out")],
     "file_empty": _file("bad.docx", b""),
@@ -199,12 +202,27 @@ CASES = {
         "extract", str(builders.write_numbered_docx(tmp / "bad.docx", 999)), "--out", str(tmp / "out")],
     "too_many_cells": lambda tmp: _text_table(tmp, [*builders.BASIC[:2], ["2", "做好党员教育。", "多出的一格"], *builders.BASIC[3:]]),
     # 35,005 characters: a valid item, but no spreadsheet cell holds it
+    "workbook_unreadable": _file("bad.xlsx", b"PK\x03\x04\x14\x00"),
+    "workbook_encrypted": lambda tmp: _copied(tmp, FORMAT_FIXTURES / "bad" / "encrypted.xlsx"),
+    "html_unreadable": lambda tmp: _copied(tmp, FORMAT_FIXTURES / "bad" / "wrong-charset.html"),
+    "program_missing": _file("bad.doc", OLE_JUNK),
+    "conversion_failed": _file("bad.doc", OLE_JUNK),
     "cell_too_long": lambda tmp: _text_table(tmp, [*builders.BASIC[:4], ["3", "发展镇域经济，" * 5000 + "做好服务。"]]),
 }  # fmt: skip
 
 
+def _copied(tmp: Path, fixture: Path) -> list[str]:
+    path = tmp / fixture.name
+    shutil.copyfile(fixture, path)
+    return ["extract", str(path), "--out", str(tmp / "out")]
+
+
 @pytest.mark.parametrize("code", list(CASES))
-def test_bad_input_gives_its_code_exit_2_and_one_line(code, tmp_path, capsys):
+def test_bad_input_gives_its_code_exit_2_and_one_line(code, tmp_path, capsys, monkeypatch):
+    if code in NO_SOFFICE:
+        monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    elif code == "conversion_failed" and shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
     argv = CASES[code](tmp_path)
     capsys.readouterr()  # what setting the case up printed
     assert main(argv) == EXIT_INPUT == 2

@@ -8,21 +8,15 @@ records of the DOCX they were rendered from.
 from __future__ import annotations
 
 import codecs
-import sys
-from functools import cache
 from pathlib import Path
 
 import pytest
 
-from pipeline.compare import disagreements
+from helpers import FORMAT_FIXTURES
 from pipeline.errors import InputError
 from pipeline.extract import extract
-from pipeline.normalise.edition import build_edition
 
-FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
-sys.path.insert(0, str(FORMATS))
 
-from sources import sources  # noqa: E402
 
 HEADER = "<tr><td>序号</td><td>事项名称</td></tr>"
 COORDINATED = ("<tr><th>序号</th><th>事项名称</th><th>对应上级部门</th><th>上级部门职责</th>"
@@ -303,39 +297,17 @@ def test_the_size_limit_is_checked_before_reading(tmp_path):
 
 
 def test_the_bad_pages():
-    assert raises(FORMATS / "bad" / "no-table.html", "no_table") == (
+    assert raises(FORMAT_FIXTURES / "bad" / "no-table.html", "no_table") == (
         "no-table.html: no duty-list table (a <table> whose header row starts 序号 | 事项名称 …) on the page; "
         "1 table found, none with those column titles")
-    message = raises(FORMATS / "bad" / "wrong-charset.html", "html_unreadable")
+    message = raises(FORMAT_FIXTURES / "bad" / "wrong-charset.html", "html_unreadable")
     assert message.startswith("wrong-charset.html: not a readable web page: it declares charset=utf-8, which does "
                               "not decode byte ")
     assert message.endswith("the bytes decode as GB18030: the declaration is wrong")
 
 
-@cache
-def docx_edition(edition_id: str):
-    return build_edition(extract(sources()[edition_id]), edition_id)[0]
-
-
-FIXTURES = sorted(p.name for p in FORMATS.glob("*.htm*"))
-
-
-def test_every_source_has_its_pages():
-    assert FIXTURES == ["qingshi-2026-03-gbk.html", "qingshi-2026-03.html", "songzhuang-2025-07-gb2312.htm",
-                        "songzhuang-2025-07-gbk.html", "songzhuang-2025-07.html"]
-
-
-@pytest.mark.parametrize("name", FIXTURES)
-def test_a_fixture_gives_the_records_of_its_docx(name):
-    edition_id = name.split(".")[0].removesuffix("-gbk").removesuffix("-gb2312")
-    doc = extract(FORMATS / name)
-    assert doc.format == "html" and len(doc.tables) == 3
-    edition, _ = build_edition(doc, edition_id)
-    assert disagreements(docx_edition(edition_id), edition) == []
-
-
 def test_the_old_cms_page_declares_gb2312_and_holds_gbk_characters():
-    path = FORMATS / "songzhuang-2025-07-gb2312.htm"
+    path = FORMAT_FIXTURES / "songzhuang-2025-07-gb2312.htm"
     assert b"charset=gb2312" in path.read_bytes()
     with pytest.raises(UnicodeDecodeError):
         path.read_bytes().decode("gb2312")
@@ -344,7 +316,7 @@ def test_the_old_cms_page_declares_gb2312_and_holds_gbk_characters():
 
 
 def test_the_fixture_pages_front_matter_starts_at_the_article():
-    doc = extract(FORMATS / "qingshi-2026-03.html")
+    doc = extract(FORMAT_FIXTURES / "qingshi-2026-03.html")
     assert doc.front_matter[:4] == ["某省某市某县青石镇履行职责事项清单",
                                     "发布时间：2026-03-20\u00a0\u00a0来源：青石镇党政办（虚构）\u00a0\u00a0浏览次数：0",
                                     "测试数据：本页由项目测试生成，仿照政府网站的文章页，不是政府网站发布的页面。",

@@ -1,7 +1,7 @@
 """Legacy Word and WPS files through LibreOffice (pipeline/extract/office.py).
 
-The fixtures (测试数据, written by tests/fixtures/formats/make_legacy.py from the sources of
-tests/fixtures/formats/sources.py) must give exactly the records of their source DOCX. These tests
+The fixtures (测试数据, written by tests/fixtures/formats/make_legacy.py) giving exactly the records
+of their source DOCX is tests/extract/test_formats.py's. These tests
 start the real LibreOffice; without it they are skipped, with the reason shown (the missing program and
 the size limit are tested everywhere).
 """
@@ -10,30 +10,21 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from pipeline.compare import disagreements
+from helpers import FORMAT_FIXTURES
 from pipeline.errors import InputError
 from pipeline.extract import extract
 from pipeline.limits import conversion_timeout_s
-from pipeline.normalise.edition import build_edition
 
-FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
-sys.path.insert(0, str(FORMATS))
-from sources import sources  # noqa: E402
 
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None,
     reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui")
-
-SOURCES = sources()
-LEGACY = [(edition_id, FORMATS / f"{edition_id}{suffix}") for edition_id in SOURCES
-          for suffix in (".doc", ".wps", ".odt") if (FORMATS / f"{edition_id}{suffix}").exists()]
 
 
 @pytest.fixture(autouse=True)
@@ -43,36 +34,12 @@ def private_tmp(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-def records(path: Path, edition_id: str):
-    return build_edition(extract(path), edition_id)[0]
-
-
-@pytest.fixture(scope="module")
-def source_editions() -> dict:
-    return {edition_id: records(path, edition_id) for edition_id, path in SOURCES.items()}
-
-
-def test_every_source_has_a_doc_and_a_wps():
-    names = {path.name for _, path in LEGACY}
-    for edition_id in SOURCES:
-        assert {f"{edition_id}.doc", f"{edition_id}.wps"} <= names
-
-
-@needs_soffice
-@pytest.mark.parametrize("edition_id, path", LEGACY, ids=[path.name for _, path in LEGACY])
-def test_a_legacy_file_gives_the_records_of_its_source(edition_id, path, source_editions, private_tmp):
-    doc = extract(path)
-    assert doc.format == path.suffix[1:] and doc.path == path
-    assert disagreements(build_edition(doc, edition_id)[0], source_editions[edition_id]) == []
-    assert list(private_tmp.iterdir()) == []  # the temporary directory is removed
-
-
 @needs_soffice
 def test_two_conversions_at_once_both_succeed(private_tmp):
     """Each conversion has its own LibreOffice profile: two at once do not wait for or break each other."""
-    path = FORMATS / "qingshi-2026-03.doc"
+    path = FORMAT_FIXTURES / "qingshi-2026-03.doc"
     with ThreadPoolExecutor(2) as pool:
-        docs = list(pool.map(extract, [path, FORMATS / "qingshi-2026-03.wps"]))
+        docs = list(pool.map(extract, [path, FORMAT_FIXTURES / "qingshi-2026-03.wps"]))
     assert [len(d.tables) for d in docs] == [3, 3]
     assert docs[0].tables[0].rows == docs[1].tables[0].rows
     assert list(private_tmp.iterdir()) == []
@@ -96,7 +63,7 @@ def processes_naming(text: str) -> list[str]:
 @pytest.mark.parametrize("seconds", [0.01, 0.5])  # before LibreOffice is up, and while it converts
 def test_past_the_time_limit_the_conversion_is_killed(seconds, private_tmp):
     with conversion_timeout_s(seconds), pytest.raises(InputError) as caught:
-        extract(FORMATS / "songzhuang-2025-07.doc")
+        extract(FORMAT_FIXTURES / "songzhuang-2025-07.doc")
     assert caught.value.code == "conversion_failed"
     assert f"did not finish within {seconds:g} s" in str(caught.value)
     assert str(caught.value).startswith("songzhuang-2025-07.doc: ")
@@ -112,7 +79,7 @@ def test_without_libreoffice_the_error_names_the_package(suffix, package, tmp_pa
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     path = tmp_path / f"list{suffix}"
-    path.write_bytes((FORMATS / "qingshi-2026-03.doc").read_bytes())
+    path.write_bytes((FORMAT_FIXTURES / "qingshi-2026-03.doc").read_bytes())
     with pytest.raises(InputError) as caught:
         extract(path)
     assert caught.value.code == "program_missing"
@@ -124,7 +91,7 @@ def test_without_libreoffice_the_error_names_the_package(suffix, package, tmp_pa
 def test_a_truncated_doc_is_a_failed_conversion(private_tmp):
     """LibreOffice does not load it: it says so, exits 0 and writes nothing."""
     with pytest.raises(InputError) as caught:
-        extract(FORMATS / "bad" / "truncated.doc")
+        extract(FORMAT_FIXTURES / "bad" / "truncated.doc")
     assert caught.value.code == "conversion_failed"
     assert str(caught.value) == ("truncated.doc: LibreOffice wrote no DOCX: the file is damaged or not a Word "
                                  "document (LibreOffice: source file could not be loaded)")
@@ -152,19 +119,3 @@ def test_a_file_past_the_size_limit_is_refused_before_conversion(tmp_path, monke
     with inflate_limit_mb(1), pytest.raises(InputError) as caught:
         extract(path)
     assert caught.value.code == "too_large"
-
-
-@needs_soffice
-@pytest.mark.parametrize("edition_id", list(SOURCES))
-def test_an_et_spreadsheet_gives_the_records_of_its_source(edition_id, source_editions, tmp_path):
-    """A Kingsoft .et is Excel 97's format (a BIFF8 compound file): the workbook fixture's .xls
-    (make_workbooks.py) under an .et name, converted to XLSX by LibreOffice for the workbook reader."""
-    pytest.importorskip("pipeline.extract.workbook", reason="the workbook reader is not written yet")
-    xls = FORMATS / f"{edition_id}.xls"
-    if not xls.exists():
-        pytest.skip(f"no {xls.name} yet: tests/fixtures/formats/make_workbooks.py writes it")
-    et = tmp_path / f"{edition_id}.et"
-    shutil.copyfile(xls, et)
-    doc = extract(et)
-    assert doc.format == "et" and doc.path == et
-    assert disagreements(build_edition(doc, edition_id)[0], source_editions[edition_id]) == []
