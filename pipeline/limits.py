@@ -20,26 +20,38 @@ from pipeline.errors import InputError
 
 MiB = 1 << 20
 DEFAULT_MAX_INFLATE_MB = 32
+DEFAULT_CONVERSION_TIMEOUT_S = 120.0  # a 50-page .doc converts in about 2 s; a hang is a damaged file
 
-_max_inflate = DEFAULT_MAX_INFLATE_MB * MiB
+
+class _Limit:
+    """One limit's value, which a command-line option changes for the duration of a command."""
+
+    def __init__(self, value: float, name: str) -> None:
+        self.value, self.name = value, name
+
+    @contextmanager
+    def set_to(self, value: float) -> Iterator[None]:
+        if value <= 0:
+            raise ValueError(f"{self.name} must be positive")
+        previous, self.value = self.value, value
+        try:
+            yield
+        finally:
+            self.value = previous
+
+
+_inflate = _Limit(DEFAULT_MAX_INFLATE_MB * MiB, "the inflate limit")
+_conversion = _Limit(DEFAULT_CONVERSION_TIMEOUT_S, "the conversion time limit")
 
 
 def max_inflate() -> int:
     """The limit in bytes for one file, zip member or PDF stream once inflated."""
-    return _max_inflate
+    return _inflate.value
 
 
-@contextmanager
-def inflate_limit_mb(mb: int) -> Iterator[None]:
+def inflate_limit_mb(mb: int):
     """The limit set to `mb` MiB for the duration (the command line's --max-inflate-mb)."""
-    global _max_inflate
-    if mb <= 0:
-        raise ValueError("the inflate limit must be positive")
-    previous, _max_inflate = _max_inflate, mb * MiB
-    try:
-        yield
-    finally:
-        _max_inflate = previous
+    return _inflate.set_to(mb * MiB)
 
 
 def check_size(size: int, what: str, *, at_least: bool = False, where: str | None = None) -> None:
@@ -48,32 +60,18 @@ def check_size(size: int, what: str, *, at_least: bool = False, where: str | Non
     `size` is a declared or computed size, or with `at_least` what an inflater
     produced before it stopped at the limit (the full size is never known).
     """
-    if size > _max_inflate:
+    if size > _inflate.value:
         size_text = "inflates past" if at_least else f"is {size / MiB:,.1f} MiB, past"
-        limit = f"the limit of {_max_inflate // MiB} MiB (--max-inflate-mb)"
+        limit = f"the limit of {_inflate.value // MiB} MiB (--max-inflate-mb)"
         raise InputError("too_large", f"{what} {size_text} {limit}", where=where)
 
 
-# --- converting with LibreOffice (.doc, .wps, .odt, .et) -----------------------------------------
-
-DEFAULT_CONVERSION_TIMEOUT_S = 120.0  # a 50-page .doc converts in about 2 s; a hang is a damaged file
-
-_conversion_timeout = DEFAULT_CONVERSION_TIMEOUT_S
-
-
 def conversion_timeout() -> float:
-    """Seconds one LibreOffice conversion may take before it is killed (InputError conversion_failed)."""
-    return _conversion_timeout
+    """Seconds one LibreOffice conversion (.doc, .wps, .odt, .et) may take before it is killed
+    (InputError conversion_failed)."""
+    return _conversion.value
 
 
-@contextmanager
-def conversion_timeout_s(seconds: float) -> Iterator[None]:
-    """The conversion time limit set to `seconds` for the duration (for a command-line option)."""
-    global _conversion_timeout
-    if seconds <= 0:
-        raise ValueError("the conversion time limit must be positive")
-    previous, _conversion_timeout = _conversion_timeout, seconds
-    try:
-        yield
-    finally:
-        _conversion_timeout = previous
+def conversion_timeout_s(seconds: float):
+    """The conversion time limit set to `seconds` for the duration (the command line's --conversion-timeout)."""
+    return _conversion.set_to(seconds)

@@ -25,8 +25,8 @@ calamine reads the stored copy. Calamine builds each sheet as a dense grid
 from its first to its last cell, so a few bytes placing one cell at XFD1048576
 would ask for hundreds of gigabytes (the process aborts): every sheet's extent
 is measured in the package first, streaming, and checked against the limit.
-An .xls is checked by the file's size, then its Workbook stream is found in
-the compound file and its records scanned for the same extents, and for the
+An .xls is checked by the file's size, then its Workbook stream is read from
+the compound file (olefile) and its records scanned for the same extents, and for the
 grid a DIMENSIONS record declares (calamine reserves it: a lying one aborts
 the process as surely).
 
@@ -37,6 +37,7 @@ whatever else calamine fails on is a damaged workbook (workbook_unreadable).
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import tempfile
@@ -45,6 +46,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
+import olefile
 import python_calamine
 from lxml import etree
 
@@ -267,77 +269,13 @@ def _biff_records(stream: bytes) -> Iterator[tuple[int, int, bytes]]:
 
 
 def ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
-    """The first of `names` found among a compound file's root streams, or None (not a compound file,
-    or one damaged in a way calamine will report). Reads only what calamine's own reader reads first."""
+    """The first of `names` among a compound file's root streams, read with olefile; None where the
+    file is not a compound file or is damaged in a way calamine will report in its own words."""
     try:
-        return _OleFile(data).stream(names)
-    except (struct.error, IndexError, ValueError, RecursionError):
-        return None
-
-
-class _OleFile:
-    """The compound file binary format (MS-CFB), read just enough to find one stream: sectors chained by
-    the FAT (itself listed in the DIFAT), small streams in the mini stream chained by the mini FAT."""
-
-    _END = 0xFFFFFFFA  # sector ids from here up mark chain ends and special sectors
-
-    def __init__(self, data: bytes) -> None:
-        if not data.startswith(_OLE_MAGIC):
-            raise ValueError("not a compound file")
-        self.data = data
-        self.shift, self.mini_shift = struct.unpack_from("<HH", data, 0x1E)
-        if not 7 <= self.shift <= 16 or self.mini_shift >= self.shift:
-            raise ValueError("bad sector size")
-        (fat_sectors, self.first_directory, _, self.mini_cutoff, self.first_mini_fat, _, difat,
-         difat_sectors) = struct.unpack_from("<IIIIIIII", data, 0x2C)
-        ids = list(struct.unpack_from("<109I", data, 0x4C))
-        for sector in self._chain_of_difat(difat, difat_sectors):
-            ids.extend(struct.unpack_from(f"<{self._ids_per_sector - 1}I", self._sector(sector)))
-        self.fat = [i for sector in ids[:fat_sectors] if sector < self._END
-                    for i in struct.unpack_from(f"<{self._ids_per_sector}I", self._sector(sector))]
-
-    @property
-    def _ids_per_sector(self) -> int:
-        return (1 << self.shift) // 4
-
-    def _sector(self, sector: int) -> bytes:
-        start = (sector + 1) << self.shift
-        if start + (1 << self.shift) > len(self.data):
-            raise ValueError("sector past the end of the file")
-        return self.data[start:start + (1 << self.shift)]
-
-    def _chain_of_difat(self, sector: int, count: int) -> Iterator[int]:
-        for _ in range(min(count, len(self.data) >> self.shift)):
-            if sector >= self._END:
-                return
-            yield sector
-            sector = struct.unpack_from("<I", self._sector(sector), (1 << self.shift) - 4)[0]
-
-    def _chain(self, sector: int, fat: list[int]) -> Iterator[int]:
-        for _ in range(len(fat)):  # a chain visits each sector once at most: a loop ends here
-            if sector >= self._END:
-                return
-            yield sector
-            sector = fat[sector]
-
-    def stream(self, names: tuple[str, ...]) -> bytes | None:
-        directory = b"".join(self._sector(s) for s in self._chain(self.first_directory, self.fat))
-        entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
-        root_start, root_size = struct.unpack_from("<IQ", entries[0], 0x74)
-        for entry in entries[1:]:
-            name_size, kind = struct.unpack_from("<HB", entry, 0x40)
-            name = entry[: max(name_size - 2, 0)].decode("utf-16-le", "replace")
-            if kind == 2 and name in names:
-                start, size = struct.unpack_from("<IQ", entry, 0x74)
-                if self.shift == 9:
-                    size &= 0xFFFFFFFF  # version 3 files: the high half is undefined
-                if size >= self.mini_cutoff:
-                    return b"".join(self._sector(s) for s in self._chain(start, self.fat))[:size]
-                mini_fat = [i for s in self._chain(self.first_mini_fat, self.fat)
-                            for i in struct.unpack_from(f"<{self._ids_per_sector}I", self._sector(s))]
-                mini = b"".join(self._sector(s) for s in self._chain(root_start, self.fat))
-                step = 1 << self.mini_shift
-                return b"".join(mini[s * step:(s + 1) * step] for s in self._chain(start, mini_fat))[:size]
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            name = next((n for n in names if ole.exists(n)), None)
+            return ole.openstream(name).read() if name else None
+    except Exception:  # noqa: BLE001 - olefile's many exceptions on damage: calamine reports it next
         return None
 
 
