@@ -18,6 +18,8 @@ import pytest
 
 from helpers import FORMAT_FIXTURES, RAW
 from pipeline.compare import disagreements
+from pipeline.cli import main
+from pipeline.errors import EXIT_INPUT
 from pipeline.extract import FORMATS, READERS, extract
 from pipeline.normalise.edition import build_edition
 
@@ -70,3 +72,20 @@ def test_a_workbook_without_preface_gives_the_same_items_and_says_what_it_lacks(
     # the headings' （N项） add up to what the published preface declares: 119, 69, 126
     assert [edition.lists[k].declared.total for k in ("basic", "coordinated", "reclaimed")] == [119, 69, 126]
     assert {"no_preface", "published_unknown"} <= {w.code for w in warnings}
+
+
+ONE_PER_FORMAT = sorted({FORMATS[p.suffix]: p for p in RENDERINGS if p.name.startswith("songzhuang")}.values())
+
+
+@pytest.mark.parametrize("fraction", [0.5, 0.9])
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.name, marks=_needs_soffice(p)) for p in ONE_PER_FORMAT])
+def test_a_truncated_rendering_is_one_clean_error(path, fraction, tmp_path, capsys):
+    """Cut short in the middle or near the end (an interrupted download): one error line naming the
+    file, exit 2, nothing written — never data."""
+    cut = tmp_path / path.name
+    data = path.read_bytes()
+    cut.write_bytes(data[: int(len(data) * fraction)])
+    assert main(["extract", str(cut), "--out", str(tmp_path / "out")]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith("error[") and f"]: {cut.name}" in err, err
+    assert not (tmp_path / "out").exists()
