@@ -17,6 +17,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, create_model, model_validator
 
 from pipeline.fields import CategoryName, CategoryNo, Clause, EditionId, Strict, Text, Warning_, check_numbering, desc  # noqa: F401 - Clause re-exported
+from pipeline.extract import FORMATS
 from pipeline.lists import KINDS
 from pipeline.lists.basic import BasicDuty, BasicDutyRow  # noqa: F401 - re-exported
 from pipeline.lists.coordinated import (  # noqa: F401 - re-exported
@@ -31,6 +32,7 @@ from pipeline.lists.reclaimed import Disposition, MethodClause, ReclaimedDuty, R
 
 # the list kinds' keys as a type: "basic" | "coordinated" | "reclaimed", read off the declarations
 ListKind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
+Format = Literal[tuple(dict.fromkeys(FORMATS.values()))]  # type: ignore[valid-type]  # a published file's format
 
 Item = Union[tuple(k.item for k in KINDS.values())]  # type: ignore[valid-type]
 
@@ -93,7 +95,7 @@ class DutyList(Strict):
 
 class Source(Strict):
     file: str
-    format: Literal["pdf", "docx", "text", "xlsx", "xls", "ods", "html", "doc", "wps", "odt", "et"]
+    format: Format
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     pages: int | None = None
 
