@@ -47,13 +47,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import olefile
+
 from pipeline.errors import InputError
 from pipeline.extract import format_of
 from pipeline.extract.raw import RawDocument
 from pipeline.limits import check_size, conversion_timeout
 
 PROGRAMS = ("soffice", "libreoffice")  # Debian installs both names; other systems often only one
-OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word/Excel 97–2003 and WPS files are OLE compound files
 ZIP_HEADER = b"PK\x03\x04"  # .odt, and a DOCX or XLSX under an old name
 
 
@@ -166,8 +167,8 @@ def check_not_plain_text(doc: RawDocument, path: Path, fmt: str, target: Target)
     if doc.tables:
         return
     with path.open("rb") as f:
-        head = f.read(len(OLE_HEADER))
-    if head.startswith((OLE_HEADER, ZIP_HEADER)):
+        zipped_package = f.read(len(ZIP_HEADER)) == ZIP_HEADER
+    if zipped_package or olefile.isOleFile(str(path)):  # Word/Excel 97–2003 and WPS files are OLE files
         return
     raise InputError("conversion_failed", f"not {target.kind}: the file has neither the header of an OLE "
                                           f"compound file (Word, Excel and WPS 97–2003 files) nor of a zip package, "

@@ -11,8 +11,8 @@ Reading rules:
   non-empty cell, row by row, is a paragraph of the front matter (a 说明 sheet
   often holds its whole text in one merged cell). Sheets after it without a
   header are ignored (notes, lookup tables). Sheet order is reading order.
-- Every list needs a sheet: the error names the sheets there are, which the
-  normaliser, seeing tables only, cannot.
+  A list with no sheet is the normaliser's list_missing, which names the
+  sheets that hold the other lists.
 - A cell is its text as displayed: numbers as Excel shows them (2, not 2.0),
   line breaks as "\\n" (\\r\\n and \\r too). Cells a merged range covers are ""
   (calamine leaves them empty; a value hidden under a merge is dropped), so a
@@ -54,9 +54,8 @@ from pipeline.errors import InputError
 from pipeline.extract import zipped
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 from pipeline.limits import check_size
-from pipeline.lists import KINDS, kind_of_header
+from pipeline.lists import kind_of_header
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .xls, or an encrypted .xlsx
 _ZIPPED = (".xlsx", ".ods")
 # what one cell of calamine's dense grid costs (its Data enum: a String and a tag); the Python lists
 # to_python() makes of them cost about as much again, so the limit bounds both within a small factor
@@ -73,11 +72,6 @@ def _encrypted() -> InputError:
 
 # --------------------------------------------------------------------------- #
 # Opening: size checks, then calamine on the stored copy
-
-
-def _is_ole(path: Path) -> bool:
-    with path.open("rb") as f:
-        return f.read(len(_OLE_MAGIC)) == _OLE_MAGIC
 
 
 @contextmanager
@@ -104,7 +98,7 @@ def _calamine_errors() -> Iterator[None]:
 def _workbook(path: Path) -> Iterator[python_calamine.CalamineWorkbook]:
     """The workbook open in calamine, once its size has been checked; calamine's errors while the
     caller reads its sheets are InputErrors too."""
-    if path.suffix.lower() in _ZIPPED and not _is_ole(path):
+    if path.suffix.lower() in _ZIPPED and not olefile.isOleFile(str(path)):  # OLE: an encrypted .xlsx
         with _stored_copy(path) as copy, _calamine_errors(), python_calamine.CalamineWorkbook.from_path(copy) as book:
             yield book
         return
@@ -335,15 +329,6 @@ def _paragraphs(grid: list[list[str]]) -> list[str]:
     return [line.strip() for row in grid for cell in row for line in cell.split("\n") if line.strip()]
 
 
-def _check_lists(doc: RawDocument, sheet_names: list[str]) -> None:
-    """Every list has a sheet; else name the lists missing and the sheets there are."""
-    found = {kind_of_header(table.header).key for table in doc.tables}
-    missing = [kind.name for kind in KINDS.values() if kind.key not in found]
-    if missing:
-        lists = f"{'、'.join(missing)} list{'s' if len(missing) > 1 else ''}"
-        raise InputError("list_missing", f"no sheet holds the {lists} (sheets: {', '.join(sheet_names) or 'none'})")
-
-
 def _worksheets(book: python_calamine.CalamineWorkbook) -> list[str]:
     """The names of the sheets that hold cells, in workbook order (chart and macro sheets hold none)."""
     return [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
@@ -360,5 +345,4 @@ def extract(path: Path) -> RawDocument:
                 doc.tables.append(_list_table(name, grid, header_at))
             elif not doc.tables:
                 doc.front_matter.extend(_paragraphs(grid))
-    _check_lists(doc, names)
     return doc
