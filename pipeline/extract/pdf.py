@@ -110,7 +110,6 @@ class PdfSettings:
     cell_gap: float = 1.0  # pt: a gap this wide with a column boundary in it parts two cells, however tight
     wrap_slack: float = 0.5  # × the next line's first glyph: a line is full when that glyph would overrun the column's widest line by more
     min_row_height: float = 1.0  # pt: a band between two horizontal rules is a row only when taller than this
-    row_gap_factor: float = 1.3  # ×: without rules, a gap over this × the usual leading (+ text_pad) above an anchor ends a row
     list_title_size: float = 1.2  # ×: chars larger than this × the body's font size are a list title, not table text
     body_font: float = 0.2  # em: chars above a header within this of the body's font size continue the open table
     # front matter: a line starts a new paragraph when
@@ -380,7 +379,7 @@ def _same_font(d: dict, size: float, s: PdfSettings) -> bool:
 def find_headers(chars: list[dict], rules: Rules, width: float, s: PdfSettings) -> list[Header]:
     """Every header row on the page, top to bottom."""
     headers: list[Header] = []
-    for i, c in enumerate(chars):
+    for c in chars:
         if c["text"] != "序" or not _hao_follows(c, chars, s):
             continue
         if any(h.top - s.rule_slack <= _mid_y(c) <= h.bottom + s.rule_slack for h in headers):
@@ -703,10 +702,11 @@ def anchor_bands(chars: list[dict], layout: Layout, bounds: list[float], top: fl
     # the 序号 column's other text (the rest of a heading from the page before) counts like a cell's;
     # a 类别 column's cells span rows
     in_anchor = {id(c) for a in anchors for c in a.chars}
+    category_col = layout.column("category")
     columns: dict[int, list[Line]] = {}
     for c in chars:
         col = _column_of(_mid_x(c), bounds)
-        if col != layout.column("category") and id(c) not in in_anchor and not on_heading(c):
+        if col != category_col and id(c) not in in_anchor and not on_heading(c):
             columns.setdefault(col, []).append(c)
     cells = [visual_lines(cs, s) for cs in columns.values()]
     cuts = _gaps([(ln.top, ln.bottom) for ls in cells for ln in ls] + [(a.top, a.bottom) for a in anchors])
@@ -848,7 +848,8 @@ def row_cells(chars: list[dict], layout: Layout, bounds: list[float], rules: Rul
     for c in chars:
         cells[owner[_column_of(_mid_x(c), bounds)]].append(c)
     # a merged cell is wider than its column; 序号 holds numbers, as wide as its widest line
-    alone = [owner.count(j) == 1 and j != layout.column("seq") for j in range(len(cells))]
+    seq_col = layout.column("seq")
+    alone = [owner.count(j) == 1 and j != seq_col for j in range(len(cells))]
     return tuple(cell_text(cell, gap_spaces, s, widths[j] if widths and alone[j] else None, trailing)
                  for j, cell in enumerate(cells))
 
