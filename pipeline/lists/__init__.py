@@ -17,7 +17,6 @@ from pipeline.lists.kind import OPTIONAL_COLUMNS, SEQ, Column, ItemContext, Item
 KINDS: dict[str, ListKind] = {k.key: k for k in (basic.KIND, coordinated.KIND, reclaimed.KIND)}
 
 
-
 def _columns() -> list[Column]:
     """Every column any list may print: each kind's columns and their parts, then the optional ones."""
     return [*(col for k in KINDS.values() for c in k.columns for col in (c, *c.parts)), *OPTIONAL_COLUMNS]
@@ -73,10 +72,13 @@ def title_place(text: str) -> str | None:
     return (parts[1] or None) if parts else None
 
 
+# every name a list's title may give, longest first (a longer name may end with a shorter one)
+_TITLE_NAMES = sorted(((n, k) for k in KINDS.values() for n in (k.name, *k.aliases)), key=lambda nk: -len(nk[0]))
+
+
 def _title_parts(text: str) -> tuple[ListKind, str] | None:
     text = "".join(text.split())
-    names = sorted(((n, k) for k in KINDS.values() for n in (k.name, *k.aliases)), key=lambda nk: -len(nk[0]))
-    for name, kind in names:
+    for name, kind in _TITLE_NAMES:
         if text.endswith(f"{name}清单"):
             place = text[: -len(name) - 2]
             return (kind, place) if not place or (len(place) <= _PLACE_CHARS and _PLACE_END.search(place)) else None

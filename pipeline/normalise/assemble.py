@@ -70,8 +70,8 @@ def _is_header(cells: list[str], header: tuple[str, ...]) -> bool:
 
 def _is_title_row(cells: list[str]) -> bool:
     """A row holding only a list's title (`基本履职事项清单`): a title row printed inside the table."""
-    texts = {clean(c) for c in cells} - {""}
-    return len(texts) == 1 and titled(texts.pop()) is not None
+    text = _single_text(cells)
+    return text is not None and titled(text) is not None
 
 
 def _single_text(cells: list[str]) -> str | None:
@@ -194,18 +194,18 @@ def _add_row(rows: ListRows, row: RawRow, cols: Columns) -> None:
                          list_kind=rows.kind.key)
 
 
-def _check_columns(kind: ListKind, table: RawTable, roles: tuple[str | None, ...]) -> None:
+def _check_columns(kind: ListKind, header: tuple[str, ...], where: str, roles: tuple[str | None, ...]) -> None:
     """A header with columns of another list (上级部门职责 in a list without 对应上级部门) fits no list whole:
     taking it for the smaller list would drop those columns silently."""
     own = kind.roles()
-    stray = [(title, role) for title, role in zip(table.header, roles) if role and role not in own]
+    stray = [(title, role) for title, role in zip(header, roles) if role and role not in own]
     if not stray:
         return
     # what the lists those columns belong to would also need
     owners = [k for k in KINDS.values() if {role for _, role in stray} <= k.roles()]
     missing = dict.fromkeys(c.title for k in owners for c in k.columns if c.role not in roles)
     raise InputError("header_mismatch", f"columns {'、'.join(t for t, _ in stray)} belong to no list with this header "
-                     f"(missing {'、'.join(missing) or '?'})", where=table.where, list_kind=kind.key)
+                     f"(missing {'、'.join(missing) or '?'})", where=where, list_kind=kind.key)
 
 
 _TITLE_ROWS = 3  # rows a table may open with above its column titles (the list's title, a unit line)
@@ -246,7 +246,7 @@ def assemble(doc: RawDocument) -> dict[str, ListRows]:
             rows, cols, header = current  # a table continued without its header
         else:
             cols = Columns.of(header)
-            _check_columns(kind, RawTable(header, [], table.where), cols.roles)
+            _check_columns(kind, header, table.where, cols.roles)
             rows = lists.setdefault(kind.key, ListRows(kind, table.where))
             rows.extra_columns.extend(t for t in cols.extra if t not in rows.extra_columns)
         current = (rows, cols, header)
