@@ -117,11 +117,12 @@ def check_package(package: io.BytesIO) -> None:
             if required not in names:
                 raise Damaged(f"the package has no {required}")
         _check_content_types(_xml(archive, _CONTENT_TYPES))
+        rels = {}
         for name in names:
             if name.endswith(".rels"):
-                _check_relationships(name, _xml(archive, name))
-        package_rels = _xml(archive, _PACKAGE_RELS)
-        if not any(rel.get("Type") == _OFFICE_DOCUMENT for rel in package_rels.iterchildren(f"{_RELS}Relationship")):
+                rels[name] = _xml(archive, name)
+                _check_relationships(name, rels[name])
+        if not any(rel.get("Type") == _OFFICE_DOCUMENT for rel in rels[_PACKAGE_RELS].iterchildren(f"{_RELS}Relationship")):
             raise Damaged(f"{_PACKAGE_RELS} has no officeDocument relationship: the main part is unknown")
     package.seek(0)
 
@@ -137,8 +138,8 @@ def unparsable_part(package: io.BytesIO) -> str | None:
         for name in archive.namelist():
             if name.endswith((".xml", ".rels")):
                 try:
-                    etree.fromstring(archive.read(name), _PARSER)
-                except etree.XMLSyntaxError:
+                    _xml(archive, name)
+                except Damaged:
                     return name
     return None
 
