@@ -256,7 +256,7 @@ def _parse_cell(field: dict, text: str, missing: set[str]):
             value = None
         expected = list if kind == "array" else dict
         if not isinstance(value, expected):
-            raise ValueError(f"{text!r} is not a JSON {'array' if kind == 'array' else 'object'}")
+            raise ValueError(f"{text!r} is not a JSON {kind}")
         return value
     return text
 

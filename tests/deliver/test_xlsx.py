@@ -203,9 +203,14 @@ def test_real_edition(real_output):
 # a text longer than a cell holds: refused, never cut
 
 
+def _basic_rows(helpers) -> list[BasicDutyRow]:
+    """The fixture edition's basic_duties rows (tests/deliver/conftest.py), to change one of them."""
+    return [BasicDutyRow(edition_id=FULL, seq=s, category_no=c, category=cat, text=t) for s, c, cat, t in helpers.BASIC]
+
+
 def _basic_with_text(edition_dir, helpers, length: int) -> str:
     text = "优化营商环境。" * (length // 7) + "服" * (length % 7)
-    rows = [BasicDutyRow(edition_id=FULL, seq=s, category_no=c, category=cat, text=t) for s, c, cat, t in helpers.BASIC]
+    rows = _basic_rows(helpers)
     rows[2] = rows[2].model_copy(update={"text": text})  # seq 3, 经济发展: row 5 of the sheet, column E (text)
     helpers.write_table(edition_dir, "basic_duties", rows)
     return text
@@ -231,7 +236,7 @@ def test_a_text_of_exactly_a_cells_length_is_written_whole(edition_dir, helpers)
 
 def test_a_map_longer_than_a_cell_holds_is_refused(edition_dir, helpers):
     """The map's cell counts its titles and line breaks too: `备注：` (3) + 32,764 characters is 32,767, one more is refused."""
-    rows = [BasicDutyRow(edition_id=FULL, seq=s, category_no=c, category=cat, text=t) for s, c, cat, t in helpers.BASIC]
+    rows = _basic_rows(helpers)
     rows[0] = rows[0].model_copy(update={"extra": {"备注": "备" * 32_764}})
     helpers.write_table(edition_dir, "basic_duties", rows)
     assert load_workbook(write_workbook(edition_dir))["basic_duties"]["F3"].value == "备注：" + "备" * 32_764
