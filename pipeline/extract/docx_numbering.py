@@ -90,10 +90,10 @@ class Numbering:
         abstract = {a.get(qn("w:abstractNumId")): a for a in root.iterchildren(qn("w:abstractNum"))}
         levels: dict[tuple[str, int], Level] = {}
         broken: dict[str, str] = {}
-        nums = []
+        nums: set[str] = set()
         for num in root.iterchildren(qn("w:num")):
             num_id = num.get(qn("w:numId"))
-            nums.append(num_id)
+            nums.add(num_id)
             ref = num.find(qn("w:abstractNumId"))
             abstract_id = ref.get(qn("w:val")) if ref is not None else None
             if abstract_id not in abstract:
@@ -107,7 +107,7 @@ class Numbering:
                 if start is not None and key in levels:
                     old = levels[key]
                     levels[key] = Level(_number(start, "w:startOverride", part), old.fmt, old.text)
-        return cls(levels, styles, nums=set(nums), part=part, broken=broken)
+        return cls(levels, styles, nums=nums, part=part, broken=broken)
 
     def label(self, p) -> str:
         """The rendered number of paragraph element `p`, "" when it has none."""
