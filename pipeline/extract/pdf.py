@@ -379,8 +379,9 @@ def _same_font(d: dict, size: float, s: PdfSettings) -> bool:
 def find_headers(chars: list[dict], rules: Rules, width: float, s: PdfSettings) -> list[Header]:
     """Every header row on the page, top to bottom."""
     headers: list[Header] = []
+    hao = [d for d in chars if d["text"] == "号"]
     for c in chars:
-        if c["text"] != "序" or not _hao_follows(c, chars, s):
+        if c["text"] != "序" or not _hao_follows(c, hao, s):
             continue
         if any(h.top - s.rule_slack <= _mid_y(c) <= h.bottom + s.rule_slack for h in headers):
             continue  # a 序 inside a header already found
@@ -390,13 +391,11 @@ def find_headers(chars: list[dict], rules: Rules, width: float, s: PdfSettings) 
     return sorted(headers, key=lambda h: h.top)
 
 
-def _hao_follows(xu: dict, chars: list[dict], s: PdfSettings) -> bool:
-    """号 on the same line as 序, a few em at most to its right (titles are often letter-spaced), or
-    wrapped right below it in a narrow column."""
+def _hao_follows(xu: dict, hao: list[dict], s: PdfSettings) -> bool:
+    """One of the page's 号 (`hao`) on the same line as 序, a few em at most to its right (titles are
+    often letter-spaced), or wrapped right below it in a narrow column."""
     size = xu["size"]
-    for d in chars:
-        if d["text"] != "号":
-            continue
+    for d in hao:
         if abs(d["top"] - xu["top"]) < s.title_same_line * size and -s.text_pad <= d["x0"] - xu["x1"] < s.title_spread * size:
             return True
         if 0 <= d["top"] - xu["bottom"] < s.title_stack * size and min(d["x1"], xu["x1"]) > max(d["x0"], xu["x0"]):
