@@ -148,11 +148,16 @@ def _swap_in(tmp: Path, target: Path) -> None:
 
 # Temporary entries a writer leaves only when killed mid-write: `.name.XXXX.tmp`
 # (being filled), `.name.PID.old` (the previous output during the swap),
-# `.file.PID.part` (a database or descriptor being written).
+# `.file.PID.part` (a database, descriptor or workbook being written: partial_path).
 TMP_SUFFIX = ".tmp"
 OLD_SUFFIX = ".old"
 PART_SUFFIX = ".part"
 _LEFTOVER = re.compile(r"^\.(?P<name>.+?)\.(?:[^.]+\.tmp|\d+\.old|\d+\.part(?:\.wal)?)$")
+
+
+def partial_path(target: Path) -> Path:
+    """Where a single-file output (database, descriptor, workbook) is written before it replaces `target`."""
+    return target.with_name(f".{target.name}.{os.getpid()}{PART_SUFFIX}")
 
 
 def remove_leftovers(directory: Path, name: str | None = None) -> list[str]:

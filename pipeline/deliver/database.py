@@ -38,6 +38,7 @@ from pipeline.editions import edition_numbers
 from pipeline.errors import InputError, display_path
 from pipeline.lists import KINDS
 from pipeline.models import DIFF_TABLES
+from pipeline.write import partial_path
 
 DATABASE = "duties.duckdb"
 
@@ -285,7 +286,7 @@ def build_database(output_dir: Path) -> Path:
     """Write `output_dir/duties.duckdb` from every edition directory and diff, atomically."""
     output_dir = Path(output_dir)
     target = output_dir / DATABASE
-    partial = output_dir / f".{DATABASE}.{os.getpid()}.part"
+    partial = partial_path(target)
     wal = partial.with_name(partial.name + ".wal")
     for leftover in (partial, wal):
         leftover.unlink(missing_ok=True)

@@ -48,6 +48,7 @@ from pipeline.deliver import (
 from pipeline.errors import InputError
 from pipeline.lists import KINDS
 from pipeline.models import DIFF_TABLES
+from pipeline.write import partial_path
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
@@ -217,7 +218,7 @@ def write_datapackage(output_dir: Path) -> Path:
     output_dir = Path(output_dir)
     descriptor = build_descriptor(output_dir)
     target = output_dir / DESCRIPTOR
-    partial = target.with_name(f".{DESCRIPTOR}.{os.getpid()}.part")
+    partial = partial_path(target)
     try:
         partial.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         os.replace(partial, target)

@@ -42,6 +42,7 @@ from pipeline.deliver import (
 from pipeline.errors import InputError, locating
 from pipeline.lists import KINDS
 from pipeline.models import EditionInfo
+from pipeline.write import partial_path
 
 SHEET_NAME_MAX = 31  # Excel's limit
 MAX_WIDTH = 60  # characters (a CJK character counts two); longer text wraps
@@ -254,7 +255,7 @@ def write_workbook(edition_dir: Path) -> Path:
     edition_dir = Path(edition_dir)
     wb, info = build_workbook(edition_dir)
     target = edition_dir / f"{info.edition_id}.xlsx"
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    partial = partial_path(target)
     try:
         wb.save(partial)
         os.replace(partial, target)
