@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import EXIT_INPUT, EXIT_INTERNAL, InputError, display_path
+from pipeline.extract.pdf_page import DEFAULT_PDF_READER, PDF_READERS, reading_with
 from pipeline.limits import DEFAULT_CONVERSION_TIMEOUT_S, DEFAULT_MAX_INFLATE_MB, conversion_timeout_s, inflate_limit_mb
 
 
@@ -60,6 +61,9 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--conversion-timeout", type=_positive, default=int(DEFAULT_CONVERSION_TIMEOUT_S), metavar="S",
                      help="stop a LibreOffice conversion (.doc, .wps, .odt, .et) after this many seconds "
                           f"(default {int(DEFAULT_CONVERSION_TIMEOUT_S)})")
+    top.add_argument("--pdf-reader", choices=list(PDF_READERS), default=DEFAULT_PDF_READER,
+                     help="the library that reads PDF pages: pdfplumber (the reference, the default) or pdfium "
+                          "(about 10x faster; the same records on every fixture)")
     sub = top.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="extract one edition (one or more formats of it) into a directory")
@@ -103,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.reconfigure(errors="backslashreplace")  # a file name that is not UTF-8 still prints
     quiet_libraries()
     try:
-        with inflate_limit_mb(args.max_inflate_mb), conversion_timeout_s(args.conversion_timeout):
+        with (inflate_limit_mb(args.max_inflate_mb), conversion_timeout_s(args.conversion_timeout),
+              reading_with(args.pdf_reader)):
             args.run(args)
     except InputError as err:
         if args.debug:

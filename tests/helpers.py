@@ -6,7 +6,11 @@ from pathlib import Path
 
 import docx
 
+from pipeline.errors import InputError
+from pipeline.extract.pdf import extract
+from pipeline.extract.pdf_page import PDF_READERS
 from pipeline.models import Edition
+from pipeline.normalise.edition import build_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -75,3 +79,23 @@ def replacing(old: str, new: str):
         return line.replace(old, new)
 
     return edit
+
+
+def same_reading(path: Path, raw: bool = True) -> None:
+    """Both PDF readers: the same records, and with `raw` the same raw document (Chromium's space
+    glyphs at line ends, which PDFium's text page drops, make front-matter text differ there)."""
+    docs = {reader: extract(path, reader=reader) for reader in PDF_READERS}
+    ours, reference = docs["pdfium"], docs["pdfplumber"]
+    if raw:
+        assert ours.front_matter == reference.front_matter
+        assert [(t.header, [r.cells for r in t.rows]) for t in ours.tables] == \
+            [(t.header, [r.cells for r in t.rows]) for t in reference.tables]
+    assert records(ours, path) == records(reference, path)
+
+
+def records(doc, path: Path):
+    """The edition and its warnings, or the normaliser's error (the layout fixtures have no cover)."""
+    try:
+        return build_edition(doc, path.stem)
+    except InputError as err:
+        return str(err)

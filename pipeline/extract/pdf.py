@@ -45,15 +45,16 @@ tolerance is a field of `PdfSettings`.
 from __future__ import annotations
 
 import bisect
+import importlib
 import re
 import statistics
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from pipeline.errors import InputError, locating
-from pipeline.extract.pdf_streams import Watch, watched
+from pipeline.extract.pdf_page import PDF_READERS, PageObjects, pdf_reader
+from pipeline.extract.pdf_streams import watched
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 from pipeline.normalise.radicals import TABLE as RADICALS
 from pipeline.normalise.headings import parse_heading
@@ -124,33 +125,6 @@ DEFAULT_SETTINGS = PdfSettings()
 
 # --------------------------------------------------------------------------- #
 # 0. the page as plain data: the only reads from the PDF library
-
-
-@dataclass(frozen=True)
-class PageObjects:
-    """What the stages need of one page, read once from pdfplumber."""
-
-    number: int  # 1-based
-    chars: list[dict]  # pdfplumber char dicts: text, x0, x1, top, bottom, size, upright
-    lines: list[dict]  # stroked line segments: x0, top, x1, bottom
-    rects: list[dict]  # rectangles: x0, top, x1, bottom, width, height, stroke
-    images: int  # how many images (a page of a scan has one and no chars)
-    width: float
-    height: float
-
-
-def read_page(page, number: int, path: Path, watch: Watch) -> PageObjects:
-    """Read one pdfplumber page; a failure is the PDF's, named by page.
-
-    pdfminer parses the content stream on the first of these reads and raises
-    many exception types on a damaged one. None of our code runs inside
-    `library_call`, so a bug of ours is never reported as bad input.
-    """
-    with library_call(path, watch, f"page {number}"):
-        try:
-            return PageObjects(number, page.chars, page.lines, page.rects, len(page.images), page.width, page.height)
-        finally:
-            page.close()  # drop pdfplumber's caches: the data above is ours now
 
 
 # --------------------------------------------------------------------------- #
@@ -1154,96 +1128,20 @@ class _Builder:
         return RawDocument(path=self.path, format="pdf", front_matter=front, tables=self.tables, pages=pages)
 
 
-# --------------------------------------------------------------------------- #
-# opening the file; library failures as InputError
+def extract(path: Path, settings: PdfSettings = DEFAULT_SETTINGS, reader: str | None = None) -> RawDocument:
+    """Read a duty-list PDF into its raw layout (see module docstring), its pages read by `reader`
+    (a key of pdf_page.PDF_READERS; by default `pdf_reader()`, the command line's --pdf-reader).
 
-
-@contextmanager
-def library_call(path: Path, watch: Watch, where: str | None = None):
-    """Around one call into pdfplumber: what it raises, or reported to the watch, as InputError.
-
-    pdfminer raises many exception types on a damaged file (PSSyntaxError,
-    KeyError, TypeError, struct.error, RecursionError on a deep page tree, …),
-    and pdfplumber wraps some of them. Damage the watch saw comes first: the
-    exception is then only its consequence (or the bounded decoder's abort).
-    """
-    try:
-        yield
-    except Exception as err:
-        if watch.problem is not None:
-            raise watch.problem.located(file=path, where=where) from None
-        raise _input_error(err, path, where) from None
-    if watch.problem is not None:  # lost data the library carried on after
-        raise watch.problem.located(file=path, where=where)
-
-
-def _open(path: Path, watch: Watch):
-    import pdfplumber
-
-    with library_call(path, watch):
-        return pdfplumber.open(path)
-
-
-def _pages(pdf, path: Path, watch: Watch) -> list:
-    with library_call(path, watch):
-        pages = pdf.pages  # parses the page tree
-    if not pages:
-        raise InputError("pdf_no_pages", "PDF has no pages", file=path)
-    return pages
-
-
-def _close(pdf) -> None:
-    """Release the file. pdfplumber's close() walks the page tree again, so a
-    PDF whose page tree is broken fails there too: then close the stream only,
-    and let the error already on its way be the one reported."""
-    try:
-        pdf.close()
-    except Exception:
-        pdf.stream.close()
-
-
-def _ends(path: Path) -> tuple[bytes, bytes]:
-    with open(path, "rb") as f:
-        head = f.read(1024)
-        f.seek(max(0, path.stat().st_size - 2048))
-        return head, f.read()
-
-
-def _input_error(err: Exception, path: Path, where: str | None = None) -> InputError:
-    """A pdfminer/pdfplumber failure as one clear line."""
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-    cause = err.args[0] if type(err).__name__ == "PdfminerException" and err.args else err  # pdfplumber wraps
-    if isinstance(cause, PDFPasswordIncorrect):
-        return InputError("pdf_encrypted", "PDF is encrypted and needs a password", file=path, where=where)
-    if isinstance(cause, PDFEncryptionError):
-        return InputError("pdf_encrypted", f"PDF is encrypted with an unsupported method ({cause})", file=path, where=where)
-    if where is None:
-        head, tail = _ends(path)
-        if not head.lstrip().startswith(b"%PDF-"):
-            return InputError("pdf_not_pdf", "not a PDF file (no %PDF- header)", file=path)
-        if b"%%EOF" not in tail:
-            return InputError("pdf_truncated", f"PDF is truncated (no %%EOF marker; {type(cause).__name__}: {cause})".replace("\n", " "), file=path)
-        return InputError("pdf_corrupt", f"not a readable PDF, truncated or corrupt ({type(cause).__name__}: {cause})".replace("\n", " "),
-                          file=path)
-    return InputError("pdf_page_unreadable", f"cannot read page ({type(cause).__name__}: {cause})".replace("\n", " "), file=path, where=where)
-
-
-def extract(path: Path, settings: PdfSettings = DEFAULT_SETTINGS) -> RawDocument:
-    """Read a duty-list PDF into its raw layout (see module docstring).
-
-    Only the reads from pdfplumber (`_open`, `_pages`, `read_page`, each a
-    `library_call`) turn exceptions into InputError; anything our own stages
-    raise is a bug and propagates unchanged.
+    Only the readers' calls into their library (each a `library_call`) turn
+    exceptions into InputError; anything our own stages raise is a bug and
+    propagates unchanged.
     """
     path = Path(path)
+    module = importlib.import_module(f"pipeline.extract.{PDF_READERS[reader or pdf_reader()]}")
     builder = _Builder(path, settings)
+    pages = 0
     with watched() as watch:
-        pdf = _open(path, watch)
-        try:
-            pages = _pages(pdf, path, watch)
-            for number, page in enumerate(pages, start=1):
-                builder.add_page(read_page(page, number, path, watch))
-            return builder.finish(len(pages))
-        finally:
-            _close(pdf)
+        for page in module.read_pages(path, watch):
+            builder.add_page(page)
+            pages += 1
+        return builder.finish(pages)

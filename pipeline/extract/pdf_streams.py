@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from io import BytesIO
+from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import InputError
@@ -278,3 +279,159 @@ def _uninstall() -> None:
     for name, original in list(_saved.items()):
         setattr(*_owner(pdftypes, name), original)
     _saved.clear()
+
+
+# --------------------------------------------------------------------------- #
+# calls into the PDF libraries: what they raise, or the watch saw, as InputError
+
+
+@contextmanager
+def library_call(path: Path, watch: Watch, where: str | None = None) -> Iterator[None]:
+    """Around one call into a PDF library: what it raises, or reported to the watch, as InputError.
+
+    pdfminer raises many exception types on a damaged file (PSSyntaxError,
+    KeyError, TypeError, struct.error, RecursionError on a deep page tree, …),
+    and pdfplumber wraps some of them. Damage the watch saw comes first: the
+    exception is then only its consequence (or the bounded decoder's abort).
+    Keep these calls narrow: none of our own code runs inside one, so a bug of
+    ours is never reported as bad input.
+    """
+    try:
+        yield
+    except Exception as err:
+        if watch.problem is not None:
+            raise watch.problem.located(file=path, where=where) from None
+        raise _input_error(err, path, where) from None
+    if watch.problem is not None:  # lost data the library carried on after
+        raise watch.problem.located(file=path, where=where)
+
+
+def _ends(path: Path) -> tuple[bytes, bytes]:
+    with open(path, "rb") as f:
+        head = f.read(1024)
+        f.seek(max(0, path.stat().st_size - 2048))
+        return head, f.read()
+
+
+def _input_error(err: Exception, path: Path, where: str | None = None) -> InputError:
+    """A PDF library's failure as one clear line."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    cause = err.args[0] if type(err).__name__ == "PdfminerException" and err.args else err  # pdfplumber wraps
+    if isinstance(cause, PDFPasswordIncorrect):
+        return InputError("pdf_encrypted", "PDF is encrypted and needs a password", file=path, where=where)
+    if isinstance(cause, PDFEncryptionError):
+        return InputError("pdf_encrypted", f"PDF is encrypted with an unsupported method ({cause})", file=path, where=where)
+    if where is None:
+        head, tail = _ends(path)
+        if not head.lstrip().startswith(b"%PDF-"):
+            return InputError("pdf_not_pdf", "not a PDF file (no %PDF- header)", file=path)
+        if b"%%EOF" not in tail:
+            return InputError("pdf_truncated", f"PDF is truncated (no %%EOF marker; {type(cause).__name__}: {cause})".replace("\n", " "), file=path)
+        return InputError("pdf_corrupt", f"not a readable PDF, truncated or corrupt ({type(cause).__name__}: {cause})".replace("\n", " "),
+                          file=path)
+    return InputError("pdf_page_unreadable", f"cannot read page ({type(cause).__name__}: {cause})".replace("\n", " "), file=path, where=where)
+
+
+# --------------------------------------------------------------------------- #
+# every stream a page draws from, inflated once under the watch
+
+
+def check_streams(path: Path, watch: Watch) -> int:
+    """The number of pages, once pdfminer has parsed the document's structure and inflated every
+    stream its pages draw from (content streams, forms, fonts, ToUnicode maps) under the watch.
+
+    A reader that inflates streams itself (PDFium) does so without a limit and
+    keeps what it could of a damaged one; this makes the same file the same
+    error whichever reader extracts it: pdf_not_pdf / pdf_truncated /
+    pdf_corrupt / pdf_encrypted for the structure, too_large and pdf_damaged
+    naming the page and stream. Each stream is inflated once however many pages
+    share it; images are left alone (text extraction never decodes them).
+    """
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    with open(path, "rb") as f:
+        with library_call(path, watch):
+            pages = list(PDFPage.create_pages(PDFDocument(PDFParser(f))))
+            for page in pages:
+                _check_box(page.attrs.get("MediaBox"))
+        if not pages:
+            raise InputError("pdf_no_pages", "PDF has no pages", file=path)
+        from pdfminer.pdfinterp import PDFResourceManager
+
+        fonts = PDFResourceManager()  # caches each font: one parse however many pages use it
+        seen: set[int] = set()
+        for number, page in enumerate(pages, start=1):
+            with library_call(path, watch, f"page {number}"):
+                for stream in _list(page.contents):
+                    _inflate_once(stream, seen)
+                _inflate_resources(page.resources, seen, fonts)
+    return len(pages)
+
+
+def _check_box(box) -> None:
+    """A page box of four numbers, as pdfplumber requires to place anything on the page."""
+    from pdfminer.pdftypes import resolve1
+
+    box = resolve1(box)
+    if not isinstance(box, (list, tuple)) or len(box) != 4 or not all(isinstance(resolve1(v), (int, float)) for v in box):
+        raise ValueError(f"Bounding box contains non-number coordinate(s): {box}")
+
+
+def _list(value) -> list:
+    from pdfminer.pdftypes import resolve1
+
+    value = resolve1(value)
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _inflate_once(stream, seen: set[int]) -> None:
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    stream = resolve1(stream)
+    if isinstance(stream, PDFStream) and id(stream) not in seen:
+        seen.add(id(stream))
+        stream.get_data()
+
+
+def _inflate_resources(resources, seen: set[int], fonts) -> None:
+    """The forms a resource dictionary names (and theirs, recursively: a form nested too deep is a
+    RecursionError, that is pdf_page_unreadable) and its fonts, each built as pdfminer's interpreter
+    builds it (a malformed font raises there) and its streams inflated."""
+    from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1
+
+    resources = dict_value(resources)
+    for xobject in dict_value(resources.get("XObject")).values():
+        xobject = resolve1(xobject)
+        if isinstance(xobject, PDFStream) and id(xobject) not in seen and _name(xobject.get("Subtype")) == "Form":
+            _inflate_once(xobject, seen)
+            _inflate_resources(xobject.get("Resources"), seen, fonts)
+    for ref in dict_value(resources.get("Font")).values():
+        font = dict_value(ref)
+        fonts.get_font(ref.objid if isinstance(ref, PDFObjRef) else None, font)
+        _inflate_font(font, seen, fonts)
+
+
+def _inflate_font(font: dict, seen: set[int], fonts) -> None:
+    from pdfminer.pdftypes import dict_value
+
+    _inflate_once(font.get("ToUnicode"), seen)
+    for descendant in _list(font.get("DescendantFonts")):
+        _inflate_font(dict_value(descendant), seen, fonts)
+    descriptor = dict_value(font.get("FontDescriptor"))
+    for key in ("FontFile", "FontFile2", "FontFile3"):
+        _inflate_once(descriptor.get(key), seen)
+    for procedure in dict_value(font.get("CharProcs")).values():  # Type3 glyphs are content streams
+        _inflate_once(procedure, seen)
+    if font.get("Resources") is not None:
+        _inflate_resources(font.get("Resources"), seen, fonts)
+
+
+def _name(value) -> str | None:
+    from pdfminer.psparser import PSLiteral
+    from pdfminer.pdftypes import resolve1
+
+    value = resolve1(value)
+    return value.name if isinstance(value, PSLiteral) else None

@@ -62,9 +62,9 @@ def moved_text(old: bytes, new: bytes):
     return damage
 
 
-def raises(path: Path, code: str, where: str | None) -> InputError:
+def raises(path: Path, code: str, where: str | None, reader: str | None = None) -> InputError:
     with pytest.raises(InputError) as info:
-        extract(path)
+        extract(path, reader=reader)
     err = info.value
     assert (err.code, err.file, err.where) == (code, path.name, where)
     assert "\n" not in str(err)
@@ -106,8 +106,20 @@ def test_text_the_library_drops_is_pdf_damaged(tmp_path):
     # a TJ array holding a name: pdfminer logs "Cannot render …" and draws nothing
     path = tmp_path / "letter.pdf"
     path.write_bytes(one_page_pdf(b"BT /F1 12 Tf 72 700 Td [(Hel) /X (lo)] TJ ET", FONT, [HELVETICA]))
-    err = raises(path, "pdf_damaged", "page 1")
+    err = raises(path, "pdf_damaged", "page 1", reader="pdfplumber")
     assert "Cannot render" in err.message
+
+
+def test_text_pdfium_keeps_is_read(tmp_path):
+    # the same array: PDFium skips the name and draws both strings, so nothing is lost
+    from pipeline.extract.pdf_pdfium import read_pages
+    from pipeline.extract.pdf_streams import watched
+
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(one_page_pdf(b"BT /F1 12 Tf 72 700 Td [(Hel) /X (lo)] TJ ET", FONT, [HELVETICA]))
+    with watched() as watch:
+        (page,) = read_pages(path, watch)
+    assert "".join(c["text"] for c in page.chars) == "Hello"
 
 
 def test_damage_is_one_line_on_stderr_and_no_library_log(tmp_path):
@@ -169,16 +181,29 @@ def nested_forms(depth: int) -> bytes:
     return pdf_bytes(objects)
 
 
+def deep_arrays() -> bytes:
+    return one_page_pdf(b"BT /F1 12 Tf 72 700 Td " + b"[" * 5000 + b"(x)" + b"]" * 5000 + b" TJ ET", FONT, [HELVETICA])
+
+
+@pytest.mark.parametrize("reader", ["pdfium", "pdfplumber"])
 @pytest.mark.parametrize("build, code, where", [
     (lambda: deep_page_tree(5000), "pdf_corrupt", None),  # RecursionError listing the pages
     (lambda: nested_forms(5000), "pdf_page_unreadable", "page 1"),  # RecursionError drawing the page
-    (lambda: one_page_pdf(b"BT /F1 12 Tf 72 700 Td " + b"[" * 5000 + b"(x)" + b"]" * 5000 + b" TJ ET", FONT, [HELVETICA]),
-     "pdf_page_unreadable", "page 1"),
 ])
-def test_library_failures_are_input_errors(tmp_path, build, code, where):
+def test_library_failures_are_input_errors(tmp_path, build, code, where, reader):
     path = tmp_path / "broken.pdf"
     path.write_bytes(build())
-    raises(path, code, where)
+    raises(path, code, where, reader)
+
+
+@pytest.mark.parametrize("reader, code", [
+    ("pdfplumber", "pdf_page_unreadable"),  # pdfminer's parser: RecursionError
+    ("pdfium", "no_text_layer"),  # PDFium's parser gives up on the array and draws nothing: a page without text
+])
+def test_arrays_nested_too_deep_are_input_errors(tmp_path, reader, code):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(deep_arrays())
+    raises(path, code, "page 1", reader)
 
 
 # --------------------------------------------------------------------------- #

@@ -30,7 +30,8 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from helpers import RAW, ROOT
+from helpers import RAW, ROOT, same_reading
+from pipeline.errors import InputError
 from pipeline.extract import extract
 from pipeline.normalise.edition import build_edition
 
@@ -322,3 +323,12 @@ def test_every_variant_extracts_to_the_records_it_prints(entry, where, expected)
 @pytest.mark.parametrize("entry", [e for e in MANIFEST if e["producer"] == "libreoffice"], ids=lambda e: e["name"])
 def test_the_docx_it_came_from_gives_the_same_records(entry, where, expected):
     _check(where / entry["source"], entry, expected)
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=lambda e: f"{e['name']}-{e['producer']}")
+def test_both_pdf_readers_read_every_variant_the_same(entry, where):
+    # the reference reader fails on some NOT_YET variants: then both must fail alike or pdfium read it exactly
+    try:
+        same_reading(where / entry["pdf"], raw=entry["producer"] != "chromium")
+    except (InputError, AssertionError):  # the reference reader cannot read it yet; PDFium may
+        assert f"{entry['name']}-{entry['producer']}" in NOT_YET

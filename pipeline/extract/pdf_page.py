@@ -1,0 +1,46 @@
+"""What the PDF extractor reads of a page, whichever library reads it (pdf_pdfium.py, pdf_plumber.py)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+
+@dataclass(frozen=True)
+class PageObjects:
+    """One page as plain data, in pdfplumber's coordinates: points from the top left of the page as
+    displayed (after /Rotate), y downwards."""
+
+    number: int  # 1-based
+    chars: list[dict]  # glyphs drawn: text, x0, x1, top, bottom, size (pdfminer's box), upright
+    lines: list[dict]  # straight two-point subpaths: x0, top, x1, bottom
+    rects: list[dict]  # axis-aligned closed four-sided subpaths: x0, top, x1, bottom, width, height, stroke
+    images: int  # how many images (a page of a scan has one and no chars)
+    width: float
+    height: float
+
+
+# the libraries that read pages (module pipeline.extract.<value>). pdfplumber stays the default
+# until PDFium's silent repairs are all caught (a damaged object header: PDFium rebuilds the
+# cross-reference table and loses the object, pdfminer reads it by its offset): see issue 13
+PDF_READERS = {"pdfium": "pdf_pdfium", "pdfplumber": "pdf_plumber"}
+DEFAULT_PDF_READER = "pdfplumber"
+_reader = [DEFAULT_PDF_READER]
+
+
+def pdf_reader() -> str:
+    """The library that reads PDF pages (the command line's --pdf-reader)."""
+    return _reader[0]
+
+
+@contextmanager
+def reading_with(name: str) -> Iterator[None]:
+    """PDF pages read by `name` (a key of PDF_READERS) for the duration."""
+    if name not in PDF_READERS:
+        raise ValueError(f"unknown PDF reader {name!r}; expected one of {', '.join(PDF_READERS)}")
+    previous, _reader[0] = _reader[0], name
+    try:
+        yield
+    finally:
+        _reader[0] = previous

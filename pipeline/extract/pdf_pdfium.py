@@ -1,0 +1,271 @@
+"""PDF page reader through pypdfium2 (PDFium, the PDF engine of Chromium): the default.
+
+It gives the same `PageObjects` as the pdfplumber reader (pdf_plumber.py), in
+pdfplumber's coordinates: origin at the top left of the page as displayed
+(after /Rotate), y growing downwards. Only what PDFium itself did not find in
+the file is left out: its generated spaces and line breaks
+(`FPDFText_IsGenerated`).
+
+Character boxes are built the way pdfminer builds them, so that both readers
+see the same lines: x from PDFium's loose box (the glyph's advance), y from
+the baseline (`FPDFText_GetCharOrigin`) down by the font's descent and up by
+the font size. Ruling lines and rectangles come from the page's path objects,
+one per subpath as pdfminer splits them, inside forms too.
+
+Per character this costs five calls into PDFium; what belongs to the text
+object (font size, descent, matrix) is asked once per object.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from pathlib import Path
+from typing import Iterator
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from pipeline.errors import InputError
+from pipeline.extract.pdf_page import PageObjects
+from pipeline.extract.pdf_streams import Watch, check_streams, library_call
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _rotation_ctm(rotation: int, x0: float, y0: float, x1: float, y1: float) -> Matrix:
+    """The matrix pdfminer starts a page with: user space to the page as displayed."""
+    if rotation == 90:
+        return (0, -1, 1, 0, -y0, x1)
+    if rotation == 180:
+        return (-1, 0, 0, -1, x1, y1)
+    if rotation == 270:
+        return (0, 1, -1, 0, y1, -x0)
+    return (1, 0, 0, 1, -x0, -y0)
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def _times(m: Matrix, n: Matrix) -> Matrix:
+    """m then n."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _matrix(m: raw.FS_MATRIX) -> Matrix:
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+class _Page:
+    """One page's geometry: the displayed size and the matrix into it."""
+
+    def __init__(self, page: pdfium.PdfPage) -> None:
+        x0, y0, x1, y1 = page.get_mediabox()
+        rotation = page.get_rotation() % 360
+        self.ctm = _rotation_ctm(rotation, x0, y0, x1, y1)
+        self.width, self.height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
+
+
+def _chars(textpage: pdfium.PdfTextPage, geo: _Page) -> list[dict]:
+    """Every character PDFium found in the file, with pdfminer's box: from the origin along the
+    baseline by the glyph's advance, and up from the baseline by the font size (pdfminer takes the
+    descent from the font descriptor, which composite fonts, every CJK font, leave to the
+    descendant font, so it is 0)."""
+    tp = textpage.raw
+    matrix = raw.FS_MATRIX()
+    ox, oy, advance = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
+    objects: dict[int, tuple] = {}  # text object -> (font, font size, unit advance direction, vertical scale, upright)
+    advances: dict[tuple, float] = {}  # (font, code point, size) -> advance in text space
+    chars = []
+    height = geo.height
+    for k in range(raw.FPDFText_CountChars(tp)):
+        if raw.FPDFText_IsGenerated(tp, k):
+            continue
+        obj = raw.FPDFText_GetTextObject(tp, k)
+        key = ctypes.cast(obj, ctypes.c_void_p).value
+        if key not in objects:
+            objects[key] = _text_object(tp, k, obj, matrix, geo.ctm)
+        font, font_size, (ux, uy), scale, upright = objects[key]
+        code = raw.FPDFText_GetUnicode(tp, k)
+        width = advances.get((key, code))
+        if width is None:  # a glyph's width by its code point (pdfium maps it back to the char code)
+            raw.FPDFFont_GetGlyphWidth(font, code, font_size, advance)
+            width = advances[(key, code)] = advance.value
+        raw.FPDFText_GetCharOrigin(tp, k, ox, oy)
+        x0, base = _apply(geo.ctm, ox.value, oy.value)
+        x1, _ = _apply(geo.ctm, ox.value + width * ux, oy.value + width * uy)
+        size = font_size * scale
+        chars.append({
+            "text": chr(code),
+            "x0": min(x0, x1), "x1": max(x0, x1),
+            "top": height - (base + size), "bottom": height - base,
+            "size": size, "upright": upright,
+        })
+    return chars
+
+
+def _text_object(tp, k: int, obj, matrix: raw.FS_MATRIX, ctm: Matrix) -> tuple:
+    """What every char of one text object shares: its font and size, the direction and scale of
+    its baseline, and whether it is upright on the page as displayed."""
+    raw.FPDFText_GetMatrix(tp, k, matrix)
+    a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+    ta, tb, tc, td, _, _ = _times((a, b, c, d, 0, 0), (*ctm[:4], 0, 0))
+    # text space to user space: (a, b) is the advance of one unit along the baseline
+    return raw.FPDFTextObj_GetFont(obj), raw.FPDFText_GetFontSize(tp, k), (a, b), math.hypot(c, d), ta * td > 0 and tb * tc <= 0
+
+
+def _rules(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page) -> tuple[list[dict], list[dict], int, list[dict]]:
+    """Straight lines and rectangles of the page's paths, how many images it draws, and the text
+    objects none of whose glyphs are in the text page (`_dropped`)."""
+    lines: list[dict] = []
+    rects: list[dict] = []
+    dropped: list[dict] = []
+    images = 0
+    matrix = raw.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    height = geo.height
+
+    def walk(count, get, holder, outer: Matrix) -> None:
+        nonlocal images
+        for i in range(count(holder)):
+            obj = get(holder, i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+            elif kind == raw.FPDF_PAGEOBJ_TEXT:
+                if raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2:  # UTF-16 length: only the terminator
+                    dropped.append(_text_box(obj, outer, height))
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                raw.FPDFPageObj_GetMatrix(obj, matrix)
+                walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, _times(_matrix(matrix), outer))
+            elif kind == raw.FPDF_PAGEOBJ_PATH:
+                raw.FPDFPageObj_GetMatrix(obj, matrix)
+                m = _times(_matrix(matrix), outer)
+                raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+                for points in _subpaths(obj, m, x, y):
+                    shape = _shape(points, height, bool(stroke.value))
+                    if shape is not None:
+                        (lines if "stroke" not in shape else rects).append(shape)
+
+    walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, geo.ctm)
+    return lines, rects, images, dropped
+
+
+def _text_box(obj, outer: Matrix, height: float) -> dict:
+    """A text object's box as a char's: its bounds across, its baseline and font size upwards."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    matrix = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, matrix)
+    size = ctypes.c_float()
+    raw.FPDFTextObj_GetFontSize(obj, size)
+    size = size.value * math.hypot(matrix.c, matrix.d)
+    corners = [_apply(outer, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)]
+    _, base = _apply(outer, matrix.e, matrix.f)
+    return {"text": " ", "x0": min(p[0] for p in corners), "x1": max(p[0] for p in corners),
+            "top": height - (base + size), "bottom": height - base, "size": size, "upright": True}
+
+
+def _lost_spaces(dropped: list[dict], chars: list[dict]) -> list[dict]:
+    """Space glyphs PDFium's text page left out.
+
+    The text page writes one space where two meet (CPDF_TextPage::CloseTempLine),
+    and keeps its own generated one when it comes first: a space drawn as a text
+    object of its own then has no char at all. Such an object, lying clear of
+    every char, is that space; one overlapping a char is a copy drawn over it
+    (fake bold), which the text page drops on purpose and so do we.
+    """
+    lost = []
+    for box in dropped:
+        if not any(c["x0"] < box["x1"] and box["x0"] < c["x1"] and c["top"] < box["bottom"] and box["top"] < c["bottom"]
+                   for c in chars):
+            lost.append(box)
+    return lost
+
+
+def _subpaths(obj, m: Matrix, x: ctypes.c_float, y: ctypes.c_float) -> Iterator[list[tuple[float, float]] | None]:
+    """Each subpath's points in page coordinates, a closing `h` as its start point again;
+    None for a subpath with a curve (never a rule)."""
+    points: list[tuple[float, float]] = []
+    curved = False
+    for k in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, k)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if kind == raw.FPDF_SEGMENT_MOVETO and points:
+            yield None if curved else points
+            points, curved = [], False
+        curved = curved or kind == raw.FPDF_SEGMENT_BEZIERTO
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        points.append(_apply(m, x.value, y.value))
+        if raw.FPDFPathSegment_GetClose(segment):
+            points.append(points[0])
+    if points:
+        yield None if curved else points
+
+
+def _same(p: tuple[float, float], q: tuple[float, float]) -> bool:
+    return abs(p[0] - q[0]) < _EPSILON and abs(p[1] - q[1]) < _EPSILON
+
+
+_EPSILON = 1e-3  # pt: PDFium computes in single precision, pdfminer in double
+
+
+def _shape(points: list[tuple[float, float]] | None, height: float, stroke: bool) -> dict | None:
+    """A line or a rectangle as pdfminer classifies a subpath (converter.paint_path): two points
+    (maybe closed) are a line; four sides closed on the start, each along an axis, a rectangle."""
+    if points is None:
+        return None
+    if len(points) > 3 and _same(points[-2], points[0]):  # a redundant l before the closing h
+        points = points[:-1]
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    box = {"x0": min(xs), "x1": max(xs), "top": height - max(ys), "bottom": height - min(ys)}
+    if len(points) == 2 or (len(points) == 3 and _same(points[2], points[0])):
+        return box
+    if len(points) == 5 and _same(points[4], points[0]):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points[:4]
+        e = _EPSILON
+        if (abs(x0 - x1) < e and abs(y1 - y2) < e and abs(x2 - x3) < e and abs(y3 - y0) < e) or (
+                abs(y0 - y1) < e and abs(x1 - x2) < e and abs(y2 - y3) < e and abs(x3 - x0) < e):
+            return {**box, "width": box["x1"] - box["x0"], "height": box["bottom"] - box["top"], "stroke": stroke}
+    return None
+
+
+def read_pages(path: Path, watch: Watch) -> Iterator[PageObjects]:
+    """Every page of the PDF as plain data, one at a time.
+
+    PDFium repairs what it can and inflates streams without a limit, so the
+    file's structure and streams are checked first (`check_streams`): damage is
+    the same error whichever reader extracts the file.
+    """
+    count = check_streams(path, watch)
+    with library_call(path, watch):
+        pdf = pdfium.PdfDocument(str(path))
+    try:
+        if len(pdf) != count:  # PDFium rebuilt a page tree pdfminer read otherwise
+            raise InputError("pdf_corrupt", f"the page tree is damaged ({count} pages by one reading, {len(pdf)} by another)",
+                             file=path)
+        for index in range(count):
+            where = f"page {index + 1}"
+            with library_call(path, watch, where):
+                page = pdf[index]
+            try:
+                with library_call(path, watch, where):
+                    textpage = page.get_textpage()
+                try:
+                    geo = _Page(page)
+                    chars = _chars(textpage, geo)
+                    lines, rects, images, dropped = _rules(page, textpage, geo)
+                finally:
+                    textpage.close()
+                chars += _lost_spaces(dropped, chars)
+                yield PageObjects(index + 1, chars, lines, rects, images, geo.width, geo.height)
+            finally:
+                page.close()
+    finally:
+        pdf.close()
