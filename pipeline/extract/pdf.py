@@ -1,16 +1,18 @@
 """PDF extractor: recover the duty-list tables from the page geometry.
 
-pdfplumber gives us characters with boxes and the ruling lines; nothing more is
+A page reader gives us characters with boxes and the ruling lines; nothing more is
 trusted (no full-page `extract_text`, no `extract_tables`). A page goes through
 these stages, each a function below, in this order:
 
-0. `read_page`: the page's characters, ruling lines, rectangles, image count
-   and size as plain data. It is the only per-page call into pdfplumber, so
-   the only place where an exception means a damaged PDF (an InputError naming
-   the page); whatever is raised after it is a bug here and propagates as is.
-   The whole extraction runs `watched()` (pdf_streams.py): no stream inflates
-   past the size limit, lost data is an error (pdf_damaged), and the
-   library's log records never reach stderr.
+0. the page as plain data (pdf_page.py's `PageObjects`: characters, ruling
+   lines, rectangles, image count, size), from the reader `--pdf-reader` names:
+   pdf_plumber.py (pdfplumber, the reference) or pdf_pdfium.py (pypdfium2,
+   after pdf_check.py's check of the file). The readers' calls into their
+   library are the only places where an exception means a damaged PDF (an
+   InputError naming the page); whatever is raised after them is a bug here and
+   propagates as is. The whole extraction runs `watched()` (pdf_streams.py): no
+   stream inflates past the size limit, lost data is an error (pdf_damaged), and
+   the library's log records never reach stderr.
 1. chars -- `page_chars`: upright glyphs, without the page numbers in the
    margins (— 9 —, - 9 -, 第 9 页). `visual_lines` groups glyphs into lines,
    `line_text` spells one line (spaces only where the document has them).
@@ -121,10 +123,6 @@ class PdfSettings:
 
 
 DEFAULT_SETTINGS = PdfSettings()
-
-
-# --------------------------------------------------------------------------- #
-# 0. the page as plain data: the only reads from the PDF library
 
 
 # --------------------------------------------------------------------------- #

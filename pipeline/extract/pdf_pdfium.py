@@ -1,19 +1,20 @@
-"""PDF page reader through pypdfium2 (PDFium, the PDF engine of Chromium): the default.
+"""PDF page reader through pypdfium2 (PDFium, the PDF engine of Chromium): `--pdf-reader pdfium`.
 
 It gives the same `PageObjects` as the pdfplumber reader (pdf_plumber.py), in
 pdfplumber's coordinates: origin at the top left of the page as displayed
-(after /Rotate), y growing downwards. Only what PDFium itself did not find in
-the file is left out: its generated spaces and line breaks
-(`FPDFText_IsGenerated`).
+(after /Rotate), y growing downwards. The file is checked first (pdf_check.py).
 
-Character boxes are built the way pdfminer builds them, so that both readers
-see the same lines: x from PDFium's loose box (the glyph's advance), y from
-the baseline (`FPDFText_GetCharOrigin`) down by the font's descent and up by
-the font size. Ruling lines and rectangles come from the page's path objects,
-one per subpath as pdfminer splits them, inside forms too.
+Characters come from PDFium's text page, without what PDFium generated itself
+(`FPDFText_IsGenerated`: spaces for gaps, line breaks), and with the space
+glyphs it merged away (`_lost_spaces`). Their boxes are pdfminer's, so that
+both readers see the same lines: x from the origin by the glyph's advance
+(`FPDFFont_GetGlyphWidth`; PDFium's loose box is wrong for letter-spaced and
+turned text), y from the baseline up by the font size. Ruling lines and
+rectangles come from the page's path objects, one per subpath as pdfminer
+splits them, inside forms too.
 
-Per character this costs five calls into PDFium; what belongs to the text
-object (font size, descent, matrix) is asked once per object.
+Per character this costs four calls into PDFium; a text object's font, size
+and matrix are asked once per object, a glyph's advance once per font and size.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ import pypdfium2.raw as raw
 
 from pipeline.errors import InputError
 from pipeline.extract.pdf_page import PageObjects
-from pipeline.extract.pdf_streams import Watch, check_streams, library_call
+from pipeline.extract.pdf_check import check_streams
+from pipeline.extract.pdf_streams import Watch, library_call
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -78,8 +80,8 @@ def _chars(textpage: pdfium.PdfTextPage, geo: _Page) -> list[dict]:
     tp = textpage.raw
     matrix = raw.FS_MATRIX()
     ox, oy, advance = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
-    objects: dict[int, tuple] = {}  # text object -> (font, font size, unit advance direction, vertical scale, upright)
-    advances: dict[tuple, float] = {}  # (font, code point, size) -> advance in text space
+    objects: dict[int, tuple] = {}  # text object -> (font, font size, baseline direction, vertical scale, upright)
+    advances: dict[tuple, float] = {}  # (font, font size, code point) -> advance in text space
     chars = []
     height = geo.height
     for k in range(raw.FPDFText_CountChars(tp)):
@@ -91,10 +93,11 @@ def _chars(textpage: pdfium.PdfTextPage, geo: _Page) -> list[dict]:
             objects[key] = _text_object(tp, k, obj, matrix, geo.ctm)
         font, font_size, (ux, uy), scale, upright = objects[key]
         code = raw.FPDFText_GetUnicode(tp, k)
-        width = advances.get((key, code))
-        if width is None:  # a glyph's width by its code point (pdfium maps it back to the char code)
+        glyph = (ctypes.cast(font, ctypes.c_void_p).value, font_size, code)
+        width = advances.get(glyph)
+        if width is None:  # by its code point: PDFium maps it back to the char code
             raw.FPDFFont_GetGlyphWidth(font, code, font_size, advance)
-            width = advances[(key, code)] = advance.value
+            width = advances[glyph] = advance.value
         raw.FPDFText_GetCharOrigin(tp, k, ox, oy)
         x0, base = _apply(geo.ctm, ox.value, oy.value)
         x1, _ = _apply(geo.ctm, ox.value + width * ux, oy.value + width * uy)
@@ -118,7 +121,7 @@ def _text_object(tp, k: int, obj, matrix: raw.FS_MATRIX, ctm: Matrix) -> tuple:
     return raw.FPDFTextObj_GetFont(obj), raw.FPDFText_GetFontSize(tp, k), (a, b), math.hypot(c, d), ta * td > 0 and tb * tc <= 0
 
 
-def _rules(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page) -> tuple[list[dict], list[dict], int, list[dict]]:
+def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page) -> tuple[list[dict], list[dict], int, list[dict]]:
     """Straight lines and rectangles of the page's paths, how many images it draws, and the text
     objects none of whose glyphs are in the text page (`_dropped`)."""
     lines: list[dict] = []
@@ -260,7 +263,7 @@ def read_pages(path: Path, watch: Watch) -> Iterator[PageObjects]:
                 try:
                     geo = _Page(page)
                     chars = _chars(textpage, geo)
-                    lines, rects, images, dropped = _rules(page, textpage, geo)
+                    lines, rects, images, dropped = _page_objects(page, textpage, geo)
                 finally:
                     textpage.close()
                 chars += _lost_spaces(dropped, chars)
