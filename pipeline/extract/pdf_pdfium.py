@@ -29,6 +29,7 @@ import pypdfium2.raw as raw
 
 from pipeline.errors import InputError
 from pipeline.extract.pdf_page import PageObjects
+from pipeline.extract import pdf_plumber
 from pipeline.extract.pdf_check import check_streams
 from pipeline.extract.pdf_streams import Watch, library_call
 
@@ -244,9 +245,14 @@ def read_pages(path: Path, watch: Watch) -> Iterator[PageObjects]:
 
     PDFium repairs what it can and inflates streams without a limit, so the
     file's structure and streams are checked first (`check_streams`): damage is
-    the same error whichever reader extracts the file.
+    the same error whichever reader extracts the file, and a file PDFium would
+    repair otherwise than pdfminer reads it is read by pdfplumber, the reference.
     """
-    count = check_streams(path, watch)
+    checked = check_streams(path, watch)
+    if checked.repair_needed is not None:
+        yield from pdf_plumber.read_pages(path, watch)
+        return
+    count = checked.pages
     with library_call(path, watch):
         pdf = pdfium.PdfDocument(str(path))
     try:

@@ -2,7 +2,8 @@
 
 pdfminer interprets every content stream in Python, so it is about ten times
 slower than PDFium (pdf_pdfium.py), which is the default; both give the same
-`PageObjects`. Every read is a `library_call`: pdfminer parses a page's content
+`PageObjects`. The PDFium reader hands a damaged file that PDFium would repair
+otherwise than pdfminer reads it to this one (pdf_check.py). Every read is a `library_call`: pdfminer parses a page's content
 stream on the first read of it and raises many exception types on a damaged one.
 """
 

@@ -24,5 +24,5 @@ def test_both_readers_read_the_same(path):
     same_reading(path)
 
 
-def test_the_reference_reader_is_the_default_until_pdfium_damage_is_caught():
-    assert pdf_reader() == "pdfplumber" and set(PDF_READERS) == {"pdfium", "pdfplumber"}
+def test_pdfium_is_the_default_and_pdfplumber_the_reference():
+    assert pdf_reader() == "pdfium" and set(PDF_READERS) == {"pdfium", "pdfplumber"}
