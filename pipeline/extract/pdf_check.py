@@ -126,6 +126,9 @@ def _inflate_resources(resources, seen: set[int], fonts: PDFResourceManager, rep
 
 
 def _inflate_font(font: dict, seen: set[int], fonts: PDFResourceManager, repairs: list[str]) -> None:
+    if id(font) in seen:  # pdfminer keeps each object it parsed: a font shared by pages is one dict
+        return
+    seen.add(id(font))
     _inflate_once(font.get("ToUnicode"), seen, repairs)
     for key in ("Widths", "W", "W2"):
         if font.get(key) is not None and not _numbers(font.get(key)):
@@ -142,11 +145,11 @@ def _inflate_font(font: dict, seen: set[int], fonts: PDFResourceManager, repairs
 
 
 def _numbers(value) -> bool:
-    """A widths array: numbers, and arrays of numbers."""
+    """A widths array: numbers, and arrays of numbers (a font's widths run to thousands)."""
     value = resolve1(value)
-    if isinstance(value, list):
-        return all(_numbers(v) for v in value)
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not isinstance(value, list):
+        return type(value) in (int, float)
+    return all(type(v) in (int, float) or _numbers(v) for v in value)
 
 
 def _object(stream: PDFStream) -> str:

@@ -73,58 +73,92 @@ class _Page:
         self.width, self.height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
 
 
-def _chars(textpage: pdfium.PdfTextPage, geo: _Page) -> list[dict]:
+def _plain(function, restype, *argtypes):
+    """A PDFium function called with and returning plain integers (handles as addresses): the
+    per-character loops call these tens of thousands of times a page, and pypdfium2's typed
+    pointers cost a conversion (and a cast to compare them) on every call."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_ADDRESS, _INT, _DOUBLE_P = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_double)
+_count_chars = _plain(raw.FPDFText_CountChars, _INT, _ADDRESS)
+_is_generated = _plain(raw.FPDFText_IsGenerated, _INT, _ADDRESS, _INT)
+_text_object_of = _plain(raw.FPDFText_GetTextObject, _ADDRESS, _ADDRESS, _INT)
+_unicode = _plain(raw.FPDFText_GetUnicode, ctypes.c_uint, _ADDRESS, _INT)
+_origin = _plain(raw.FPDFText_GetCharOrigin, _INT, _ADDRESS, _INT, _DOUBLE_P, _DOUBLE_P)
+_count_objects = _plain(raw.FPDFPage_CountObjects, _INT, _ADDRESS)
+_object_at = _plain(raw.FPDFPage_GetObject, _ADDRESS, _ADDRESS, _INT)
+_count_form_objects = _plain(raw.FPDFFormObj_CountObjects, _INT, _ADDRESS)
+_form_object_at = _plain(raw.FPDFFormObj_GetObject, _ADDRESS, _ADDRESS, ctypes.c_ulong)
+_object_type = _plain(raw.FPDFPageObj_GetType, _INT, _ADDRESS)
+_text_matrix = _plain(raw.FPDFText_GetMatrix, _INT, _ADDRESS, _INT, ctypes.POINTER(raw.FS_MATRIX))
+_font_of = _plain(raw.FPDFTextObj_GetFont, _ADDRESS, _ADDRESS)
+_font_size = _plain(raw.FPDFText_GetFontSize, ctypes.c_double, _ADDRESS, _INT)
+_glyph_width = _plain(raw.FPDFFont_GetGlyphWidth, _INT, _ADDRESS, ctypes.c_uint, ctypes.c_float,
+                      ctypes.POINTER(ctypes.c_float))
+
+
+def _address(handle) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value
+
+
+def _chars(textpage: pdfium.PdfTextPage, geo: _Page) -> tuple[list[dict], set[int]]:
     """Every character PDFium found in the file, with pdfminer's box: from the origin along the
     baseline by the glyph's advance, and up from the baseline by the font size (pdfminer takes the
     descent from the font descriptor, which composite fonts, every CJK font, leave to the
-    descendant font, so it is 0)."""
-    tp = textpage.raw
+    descendant font, so it is 0); and the text objects they come from (addresses)."""
+    tp = _address(textpage.raw)
     matrix = raw.FS_MATRIX()
     ox, oy, advance = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
-    objects: dict[int, tuple] = {}  # text object -> (font, font size, baseline direction, vertical scale, upright)
+    px, py, pm, pw = ctypes.pointer(ox), ctypes.pointer(oy), ctypes.pointer(matrix), ctypes.pointer(advance)
+    objects: dict[int, tuple] = {}  # text object -> what its chars share
     advances: dict[tuple, float] = {}  # (font, font size, code point) -> advance in text space
     chars = []
     height = geo.height
-    for k in range(raw.FPDFText_CountChars(tp)):
-        if raw.FPDFText_IsGenerated(tp, k):
+    a, b, c, d, e, f = geo.ctm
+    last = shared = None
+    for k in range(_count_chars(tp)):
+        if _is_generated(tp, k):
             continue
-        obj = raw.FPDFText_GetTextObject(tp, k)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
-        if key not in objects:
-            objects[key] = _text_object(tp, k, obj, matrix, geo.ctm)
-        font, font_size, (ux, uy), scale, upright = objects[key]
-        code = raw.FPDFText_GetUnicode(tp, k)
-        glyph = (ctypes.cast(font, ctypes.c_void_p).value, font_size, code)
+        obj = _text_object_of(tp, k)
+        if obj != last:  # most objects hold a run of characters
+            shared = objects.get(obj)
+            if shared is None:
+                _text_matrix(tp, k, pm)
+                font_size = _font_size(tp, k)
+                # text space to user space: (ux, uy) is the advance of one unit along the baseline;
+                # upright: the text's up is the page's up as displayed
+                ux, uy, vx, vy = matrix.a, matrix.b, matrix.c, matrix.d
+                ta, tb, tc, td = ux * a + uy * c, ux * b + uy * d, vx * a + vy * c, vx * b + vy * d
+                shared = objects[obj] = (_font_of(obj), font_size, ux, uy, font_size * math.hypot(vx, vy),
+                                         ta * td > 0 and tb * tc <= 0)
+            last = obj
+        font, font_size, ux, uy, size, upright = shared
+        code = _unicode(tp, k)
+        glyph = (font, font_size, code)
         width = advances.get(glyph)
         if width is None:  # by its code point: PDFium maps it back to the char code
-            raw.FPDFFont_GetGlyphWidth(font, code, font_size, advance)
+            _glyph_width(font, code, font_size, pw)
             width = advances[glyph] = advance.value
-        raw.FPDFText_GetCharOrigin(tp, k, ox, oy)
-        x0, base = _apply(geo.ctm, ox.value, oy.value)
-        x1, _ = _apply(geo.ctm, ox.value + width * ux, oy.value + width * uy)
-        size = font_size * scale
+        _origin(tp, k, px, py)
+        x, y = ox.value, oy.value
+        x0, base = a * x + c * y + e, b * x + d * y + f
+        x, y = x + width * ux, y + width * uy
+        x1 = a * x + c * y + e
         chars.append({
             "text": chr(code),
-            "x0": min(x0, x1), "x1": max(x0, x1),
+            "x0": x0 if x0 < x1 else x1, "x1": x1 if x0 < x1 else x0,
             "top": height - (base + size), "bottom": height - base,
             "size": size, "upright": upright,
         })
-    return chars
+    return chars, set(objects)
 
 
-def _text_object(tp, k: int, obj, matrix: raw.FS_MATRIX, ctm: Matrix) -> tuple:
-    """What every char of one text object shares: its font and size, the direction and scale of
-    its baseline, and whether it is upright on the page as displayed."""
-    raw.FPDFText_GetMatrix(tp, k, matrix)
-    a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
-    ta, tb, tc, td, _, _ = _times((a, b, c, d, 0, 0), (*ctm[:4], 0, 0))
-    # text space to user space: (a, b) is the advance of one unit along the baseline
-    return raw.FPDFTextObj_GetFont(obj), raw.FPDFText_GetFontSize(tp, k), (a, b), math.hypot(c, d), ta * td > 0 and tb * tc <= 0
-
-
-def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page) -> tuple[list[dict], list[dict], int, list[dict]]:
+def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page,
+                  drawn: set[int]) -> tuple[list[dict], list[dict], int, list[dict]]:
     """Straight lines and rectangles of the page's paths, how many images it draws, and the text
-    objects none of whose glyphs are in the text page (`_dropped`)."""
+    objects none of whose glyphs are in the text page (`_dropped`); `drawn`: the text objects
+    that have chars there, which need no look."""
     lines: list[dict] = []
     rects: list[dict] = []
     dropped: list[dict] = []
@@ -137,16 +171,20 @@ def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page
     def walk(count, get, holder, outer: Matrix) -> None:
         nonlocal images
         for i in range(count(holder)):
-            obj = get(holder, i)
-            kind = raw.FPDFPageObj_GetType(obj)
+            address = get(holder, i)
+            kind = _object_type(address)
+            if kind == raw.FPDF_PAGEOBJ_TEXT:  # the commonest, and almost always drawn
+                if address not in drawn:
+                    obj = ctypes.cast(address, raw.FPDF_PAGEOBJECT)
+                    if raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2:  # UTF-16 length: only the terminator
+                        dropped.append(_text_box(obj, outer, height))
+                continue
+            obj = ctypes.cast(address, raw.FPDF_PAGEOBJECT)
             if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 images += 1
-            elif kind == raw.FPDF_PAGEOBJ_TEXT:
-                if raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2:  # UTF-16 length: only the terminator
-                    dropped.append(_text_box(obj, outer, height))
             elif kind == raw.FPDF_PAGEOBJ_FORM:
                 raw.FPDFPageObj_GetMatrix(obj, matrix)
-                walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, _times(_matrix(matrix), outer))
+                walk(_count_form_objects, _form_object_at, address, _times(_matrix(matrix), outer))
             elif kind == raw.FPDF_PAGEOBJ_PATH:
                 raw.FPDFPageObj_GetMatrix(obj, matrix)
                 m = _times(_matrix(matrix), outer)
@@ -156,7 +194,7 @@ def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page
                     if shape is not None:
                         (lines if "stroke" not in shape else rects).append(shape)
 
-    walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, geo.ctm)
+    walk(_count_objects, _object_at, _address(page.raw), geo.ctm)
     return lines, rects, images, dropped
 
 
@@ -268,8 +306,8 @@ def read_pages(path: Path, watch: Watch) -> Iterator[PageObjects]:
                     textpage = page.get_textpage()
                 try:
                     geo = _Page(page)
-                    chars = _chars(textpage, geo)
-                    lines, rects, images, dropped = _page_objects(page, textpage, geo)
+                    chars, drawn = _chars(textpage, geo)
+                    lines, rects, images, dropped = _page_objects(page, textpage, geo, drawn)
                 finally:
                     textpage.close()
                 chars += _lost_spaces(dropped, chars)
