@@ -5,6 +5,7 @@ A run that fails leaves the previous output untouched and no partial directory.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -14,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -44,28 +44,32 @@ def arrow_schema(model: type[Strict]) -> pa.Schema:
     return pa.schema([pa.field(c.name, _ARROW_TYPES[c.kind], nullable=c.nullable) for c in columns(model)])
 
 
-def table_frame(model: type[Strict], rows: list[Strict]) -> pd.DataFrame:
-    return pd.DataFrame([r.model_dump() for r in rows], columns=list(model.model_fields))
-
-
 def write_arrow_table(table: pa.Table, directory: Path, stem: str) -> None:
     """<stem>.parquet (typed, list columns as lists, map columns as maps) and <stem>.csv for spreadsheets.
 
-    In the CSV a list is its items joined with 、 and a map one JSON object (`map_text`)."""
+    In the CSV a list is its items joined with 、, a map one JSON object (`map_text`), a null an
+    empty cell."""
     pq.write_table(table, directory / f"{stem}.parquet")
-    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)  # nullable ints stay ints
-    for field in table.schema:
-        if pa.types.is_list(field.type):
-            frame[field.name] = frame[field.name].map(lambda v: LIST_JOINER.join(v) if v is not None else "")
-        elif pa.types.is_map(field.type):
-            frame[field.name] = frame[field.name].map(lambda v: map_text(v) if v is not None else "")
+    shown = [_csv_cell(field.type) for field in table.schema]
     # UTF-8 with BOM: Excel and WPS then read the Chinese text correctly
-    frame.to_csv(directory / f"{stem}.csv", index=False, encoding="utf-8-sig")
+    with open(directory / f"{stem}.csv", "w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(table.column_names)
+        out.writerows([cell(v) for cell, v in zip(shown, row)] for row in zip(*table.to_pydict().values()))
+
+
+def _csv_cell(kind: pa.DataType):
+    """How a value of the column's type is spelt in the CSV."""
+    if pa.types.is_list(kind):
+        return lambda v: LIST_JOINER.join(v) if v is not None else ""
+    if pa.types.is_map(kind):
+        return lambda v: map_text(v) if v is not None else ""
+    return lambda v: "" if v is None else v
 
 
 def arrow_table(model: type[Strict], rows: list[Strict]) -> pa.Table:
     """The rows as an Arrow table of the model's schema (what <table>.parquet holds)."""
-    return pa.Table.from_pandas(table_frame(model, rows), schema=arrow_schema(model), preserve_index=False)
+    return pa.Table.from_pylist([r.model_dump() for r in rows], schema=arrow_schema(model))
 
 
 def write_table(directory: Path, name: str, model: type[Strict], rows: list[Strict]) -> None:

@@ -13,20 +13,23 @@ the map is.
 Everything is read from the directory passed in (the build calls this on a
 temporary directory before moving it into place); the edition_id comes from
 edition.json.
+
+Written with XlsxWriter: a sheet's cells are gathered first (`_Sheet`), so that
+a text too long for a cell is refused before anything is written and each
+column's width and wrapping are known when its cells are; each combination of
+styles is one format, made once (`_Formats`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.deliver import (
     LIST_JOINER,
@@ -50,15 +53,19 @@ MIN_WIDTH = 6
 CELL_MAX = 32767  # Excel's limit on a cell's text
 MAP_LINE = "{key}：{value}"  # a map entry in a cell: the column title as printed, then its text
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-NAME_FILL = PatternFill("solid", fgColor="F2F2F2")
-BOLD = Font(bold=True)
-NAME_FONT = Font(italic=True, color="595959")
-TITLE_FONT = Font(bold=True, size=14)
-SECTION_FONT = Font(bold=True, size=12)
-BOTTOM = Border(bottom=Side(style="thin", color="808080"))
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
+# cell styles as XlsxWriter format properties; a cell's are merged into one format
+HEADER_FILL = {"pattern": 1, "bg_color": "#DDEBF7"}
+NAME_FILL = {"pattern": 1, "bg_color": "#F2F2F2"}
+BOLD = {"bold": True}
+NAME_FONT = {"italic": True, "font_color": "#595959"}
+TITLE_FONT = {"bold": True, "font_size": 14}
+SECTION_FONT = {"bold": True, "font_size": 12}
+BOTTOM = {"bottom": 1, "bottom_color": "#808080"}
+HEADING = {"text_wrap": True, "valign": "vcenter"}
+WRAP = {"text_wrap": True, "valign": "top"}
+TOP = {"valign": "top"}
+# what XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE): dropped, as Excel would refuse the file
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 META_SHEET = "edition"
 
@@ -92,26 +99,70 @@ def cell_value(column: Column, value):
     return value
 
 
-def _set(ws: Worksheet, row: int, col: int, value, about: dict | None = None):
-    """Write a value as data: never a formula, no illegal control characters, never cut short.
+class _Formats:
+    """One XlsxWriter format per combination of style properties, made on first use."""
 
-    `about` names what the value is (column, list, category, seq) for the error a too-long text raises."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > CELL_MAX:
-            raise _cell_too_long(ws, row, col, len(value), about or {})
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.made: dict[tuple, object] = {}
+
+    def get(self, style: dict):
+        key = tuple(sorted(style.items()))
+        if key not in self.made:
+            self.made[key] = self.book.add_format(style) if style else None
+        return self.made[key]
 
 
-def _cell_too_long(ws: Worksheet, row: int, col: int, length: int, about: dict) -> InputError:
+@dataclass
+class _Sheet:
+    """A sheet's cells (1-based row and column, value, style), gathered before any is written."""
+
+    name: str
+    cells: list[tuple[int, int, object, dict]] = field(default_factory=list)
+    widths: dict[int, int] = field(default_factory=dict)  # column -> widest measured text
+    comments: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def put(self, row: int, col: int, value, style: dict | None = None, about: dict | None = None,
+            measure: bool = True) -> None:
+        """A value as data: never a formula, no illegal control characters, never cut short.
+
+        `about` names what the value is (column, list, category, seq) for the error a too-long text raises."""
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if len(value) > CELL_MAX:
+                raise _cell_too_long(self.name, row, col, len(value), about or {})
+        self.cells.append((row, col, value, style or {}))
+        if value is not None and measure:
+            width = max(display_width(line) for line in str(value).split("\n"))
+            self.widths[col] = max(self.widths.get(col, 0), width)
+
+    def write(self, ws, formats: _Formats, first_data_row: int) -> None:
+        """Every cell, with each measured column's width; from `first_data_row` on, a column's
+        cells aligned to the top, and wrapped where its text is wider than MAX_WIDTH."""
+        for col, width in self.widths.items():
+            ws.set_column(col - 1, col - 1, max(MIN_WIDTH, min(width, MAX_WIDTH) + 2))
+        for row, col, value, style in self.cells:
+            if row >= first_data_row and col in self.widths:
+                style = {**style, **(WRAP if self.widths[col] > MAX_WIDTH else TOP)}
+            fmt = formats.get(style)
+            if value is None:
+                ws.write_blank(row - 1, col - 1, None, fmt)
+            elif isinstance(value, str):
+                ws.write_string(row - 1, col - 1, value, fmt)  # never a formula or a link
+            elif isinstance(value, bool):
+                ws.write_boolean(row - 1, col - 1, value, fmt)
+            else:
+                ws.write_number(row - 1, col - 1, value, fmt)
+        for row, col, text in self.comments:
+            ws.write_comment(row - 1, col - 1, text, {"author": "duty-lists"})
+
+
+def _cell_too_long(sheet: str, row: int, col: int, length: int, about: dict) -> InputError:
     """Excel keeps a cell's first CELL_MAX characters and drops the rest: refuse rather than cut the text."""
     column = f" in column {about['column']}" if about.get("column") else ""
     return InputError("cell_too_long",
                       f"text of {length:,} characters{column}, more than an Excel cell holds ({CELL_MAX:,})",
-                      where=f"sheet {ws.title} cell {get_column_letter(col)}{row}", list_kind=about.get("list"),
+                      where=f"sheet {sheet} cell {xl_col_to_name(col - 1)}{row}", list_kind=about.get("list"),
                       category=about.get("category"), seq=about.get("seq"))
 
 
@@ -123,63 +174,38 @@ def _list_feeding(table: str) -> str | None:
     return next((k.key for k in KINDS.values() if table in k.tables), None)
 
 
-def _fit(ws: Worksheet, widths: dict[int, int], first_data_row: int) -> None:
-    """Set column widths; wrap the cells of columns whose content is wider than MAX_WIDTH."""
-    for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = max(MIN_WIDTH, min(width, MAX_WIDTH) + 2)
-        wrap = width > MAX_WIDTH
-        for (cell,) in ws.iter_rows(min_row=first_data_row, min_col=col, max_col=col):
-            cell.alignment = WRAP if wrap else TOP
-
-
-def write_table_sheet(ws: Worksheet, table: str, rows: list[dict]) -> None:
+def table_sheet(table: str, rows: list[dict]) -> _Sheet:
+    sheet = _Sheet(table)
     cols = columns(table)
-    widths: dict[int, int] = {}
     for j, c in enumerate(cols, start=1):
-        zh = _set(ws, 1, j, c.zh or c.name)
-        zh.font, zh.fill = BOLD, HEADER_FILL
-        zh.alignment = Alignment(wrap_text=True, vertical="center")
-        name = _set(ws, 2, j, c.name)
-        name.font, name.fill, name.border = NAME_FONT, NAME_FILL, BOTTOM
-        name.comment = Comment(f"{c.en}\n{c.zh}" + _COMMENT_NOTES.get(c.kind, ""), "duty-lists")
-        widths[j] = max(display_width(c.zh or ""), display_width(c.name))
+        sheet.put(1, j, c.zh or c.name, {**BOLD, **HEADER_FILL, **HEADING})
+        sheet.put(2, j, c.name, {**NAME_FONT, **NAME_FILL, **BOTTOM})
+        sheet.comments.append((2, j, f"{c.en}\n{c.zh}" + _COMMENT_NOTES.get(c.kind, "")))
     list_key = _list_feeding(table)
     for i, row in enumerate(rows, start=3):
         about = {"list": list_key or row.get("list"), "category": row.get("category"), "seq": row.get("seq")}
         for j, c in enumerate(cols, start=1):
-            value = cell_value(c, row.get(c.name))
-            _set(ws, i, j, value, {**about, "column": c.name})
-            if value is not None:
-                widths[j] = max(widths[j], *(display_width(line) for line in str(value).split("\n")))
-    _fit(ws, widths, first_data_row=3)
-    ws.freeze_panes = "A3"
-    last = get_column_letter(len(cols))
-    ws.auto_filter.ref = f"A2:{last}{max(2, len(rows) + 2)}"
+            sheet.put(i, j, cell_value(c, row.get(c.name)), about={**about, "column": c.name})
+    return sheet
 
 
-def write_meta_sheet(ws: Worksheet, info: EditionInfo, counts: dict[str, int]) -> None:
-    widths: dict[int, int] = {}
+def meta_sheet(info: EditionInfo, counts: dict[str, int]) -> _Sheet:
+    sheet = _Sheet(META_SHEET)
     r = 0
 
-    def put(row: int, values: list, font=None, fill=None, measure: bool = True) -> None:
+    def put(row: int, values: list, style: dict | None = None, measure: bool = True) -> None:
         for j, v in enumerate(values, start=1):
-            cell = _set(ws, row, j, v)
-            if font is not None:
-                cell.font = font
-            if fill is not None:
-                cell.fill = fill
-            if v is not None and measure:
-                widths[j] = max(widths.get(j, 0), display_width(str(v)))
+            sheet.put(row, j, v, style, measure=measure)
 
     def section(title: str) -> None:
         nonlocal r
         r += 2
-        put(r, [title], font=SECTION_FONT, measure=False)  # titles may overflow into empty cells
+        put(r, [title], SECTION_FONT, measure=False)  # titles may overflow into empty cells
 
     def header(values: list) -> None:
         nonlocal r
         r += 1
-        put(r, values, font=BOLD, fill=HEADER_FILL)
+        put(r, values, {**BOLD, **HEADER_FILL})
 
     def line(values: list) -> None:
         nonlocal r
@@ -187,7 +213,7 @@ def write_meta_sheet(ws: Worksheet, info: EditionInfo, counts: dict[str, int]) -
         put(r, values)
 
     r = 1
-    put(r, [info.title], font=TITLE_FONT, measure=False)
+    put(r, [info.title], TITLE_FONT, measure=False)
 
     section("版本信息 Edition")
     header(["项目", "Item", "值 Value"])
@@ -221,43 +247,48 @@ def write_meta_sheet(ws: Worksheet, info: EditionInfo, counts: dict[str, int]) -
             line([w.code, w.list, w.seq, w.message])
     else:
         line(["无 none"])
-
-    _fit(ws, widths, first_data_row=2)
-    ws.freeze_panes = None
+    return sheet
 
 
-def build_workbook(edition_dir: Path) -> tuple[Workbook, EditionInfo]:
-    edition_dir = Path(edition_dir)
-    info = read_edition_info(edition_dir)
+def _read_tables(edition_dir: Path) -> dict[str, list[dict]]:
     tables: dict[str, list[dict]] = {}
     for table in TABLES:
         path = edition_dir / f"{table}.parquet"
         check_parquet_columns(table, path)
         tables[table] = read_rows(path)
-
-    wb = Workbook()
-    meta = wb.active
-    meta.title = META_SHEET
-    with locating(file=f"{info.edition_id}.xlsx"):  # a text too long for a cell: the workbook, not the temporary directory
-        write_meta_sheet(meta, info, {t: len(rows) for t, rows in tables.items()})
-        for table, rows in tables.items():
-            if len(table) > SHEET_NAME_MAX:
-                raise ValueError(f"table name {table!r} is longer than Excel's {SHEET_NAME_MAX}-character sheet names")
-            write_table_sheet(wb.create_sheet(table), table, rows)
-    wb.properties.title = info.title
-    wb.properties.subject = f"{info.edition_id}: {', '.join(list_title(k) for k in info.lists)}"
-    wb.properties.creator = f"duty-lists {info.pipeline_version}"
-    return wb, info
+    return tables
 
 
 def write_workbook(edition_dir: Path) -> Path:
     """Write `<edition_dir>/<edition_id>.xlsx` from the directory's Parquet files and edition.json."""
     edition_dir = Path(edition_dir)
-    wb, info = build_workbook(edition_dir)
+    info = read_edition_info(edition_dir)
+    tables = _read_tables(edition_dir)
+    with locating(file=f"{info.edition_id}.xlsx"):  # a text too long for a cell: the workbook, not the temporary directory
+        sheets = [meta_sheet(info, {t: len(rows) for t, rows in tables.items()})]
+        for table, rows in tables.items():
+            if len(table) > SHEET_NAME_MAX:
+                raise ValueError(f"table name {table!r} is longer than Excel's {SHEET_NAME_MAX}-character sheet names")
+            sheets.append(table_sheet(table, rows))
     target = edition_dir / f"{info.edition_id}.xlsx"
     partial = partial_path(target)
     try:
-        wb.save(partial)
+        book = xlsxwriter.Workbook(str(partial), {"in_memory": True})
+        formats = _Formats(book)
+        for sheet in sheets:
+            ws = book.add_worksheet(sheet.name)
+            if sheet.name == META_SHEET:
+                sheet.write(ws, formats, first_data_row=2)
+                continue
+            sheet.write(ws, formats, first_data_row=3)
+            ws.freeze_panes(2, 0)
+            ws.autofilter(1, 0, max(1, len(tables[sheet.name]) + 1), len(columns(sheet.name)) - 1)
+        book.set_properties({
+            "title": info.title,
+            "subject": f"{info.edition_id}: {', '.join(list_title(k) for k in info.lists)}",
+            "author": f"duty-lists {info.pipeline_version}",
+        })
+        book.close()
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
