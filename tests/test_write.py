@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.models import TABLES
-from pipeline.write import arrow_schema, atomic_directory, write_edition
+from pipeline.write import arrow_schema, atomic_directory, rows_table, write_arrow_table, write_edition
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +116,41 @@ def test_a_full_disk_is_a_clean_error_naming_the_path(tmp_path):
     assert err.value.code == "output_unwritable"
     assert str(err.value) == f"cannot write {tmp_path / 'out'}: No space left on device"
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+ROWS_SCHEMA = pa.schema([
+    pa.field("text", pa.string(), nullable=False), pa.field("n", pa.int64()), pa.field("share", pa.float64()),
+    pa.field("ok", pa.bool_()), pa.field("departments", pa.list_(pa.string())),
+    pa.field("extra", pa.map_(pa.string(), pa.string())),
+])
+ROWS = [
+    {"text": "做好“三农”工作\n（一）\u2028续", "n": 3, "share": 0.1, "ok": True, "departments": ["区民政局", "区财政局"],
+     "extra": {"备注": "/", "法律依据": "《土地管理法》"}},
+    {"text": "", "n": None, "share": None, "ok": None, "departments": [], "extra": {}},
+    {"text": "x", "n": -(2**62), "share": 1e-300, "ok": False, "departments": None, "extra": None},
+]
+
+
+def test_rows_table_keeps_every_value_and_the_order_of_a_map():
+    table = rows_table(ROWS, ROWS_SCHEMA)
+    assert table.schema == ROWS_SCHEMA
+    assert table.to_pylist(maps_as_pydicts="strict") == ROWS
+    assert table.column("extra").to_pylist()[0] == [("备注", "/"), ("法律依据", "《土地管理法》")]  # printed order
+    assert rows_table([], ROWS_SCHEMA).num_rows == 0
+
+
+def test_rows_table_refuses_a_value_of_another_type():
+    with pytest.raises(pa.ArrowInvalid):
+        rows_table([{**ROWS[0], "n": "3"}], ROWS_SCHEMA)
+    with pytest.raises(pa.ArrowInvalid):
+        rows_table([{**ROWS[0], "surplus": 1}], ROWS_SCHEMA)
+
+
+def test_csv_spells_lists_maps_and_nulls(tmp_path):
+    write_arrow_table(rows_table(ROWS, ROWS_SCHEMA), tmp_path, "t")
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8-sig") == (
+        "text,n,share,ok,departments,extra\n"
+        '"做好“三农”工作\n（一）\u2028续",3,0.1,True,区民政局、区财政局,"{""备注"": ""/"", ""法律依据"": ""《土地管理法》""}"\n'
+        ",,,,,{}\n"
+        "x,-4611686018427387904,1e-300,False,,\n"
+    )

@@ -41,7 +41,8 @@ def read_rows(path: Path) -> list[dict]:
     """A Parquet file's rows as plain Python dicts (lists stay lists, maps become dicts in stored order, nulls are None)."""
     import pyarrow.parquet as pq
 
-    return pq.read_table(path).to_pylist(maps_as_pydicts="strict")
+    with pq.ParquetFile(path) as f:  # not pq.read_table: its dataset layer imports pandas
+        return f.read().to_pylist(maps_as_pydicts="strict")
 
 
 def check_parquet_columns(table: str, path: Path) -> None:

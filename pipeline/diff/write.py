@@ -14,7 +14,7 @@ from typing import Callable
 import pyarrow as pa
 
 from pipeline.models import ChangeRow, FieldChangeRow
-from pipeline.write import arrow_schema, atomic_directory, write_arrow_table
+from pipeline.write import arrow_schema, atomic_directory, rows_table, write_arrow_table
 
 # a file that marks a directory as one of ours, safe to replace
 MARKER = "summary.json"
@@ -25,7 +25,7 @@ FIELD_CHANGES_SCHEMA = arrow_schema(FieldChangeRow)
 
 def write_table(rows: list[dict], schema: pa.Schema, directory: Path, stem: str) -> None:
     """<stem>.parquet and <stem>.csv, as every table of the project is written."""
-    write_arrow_table(pa.Table.from_pylist(rows, schema=schema), directory, stem)
+    write_arrow_table(rows_table(rows, schema), directory, stem)
 
 
 def write_json(data, path: Path) -> None:

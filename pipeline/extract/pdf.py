@@ -51,6 +51,7 @@ import importlib
 import re
 import statistics
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -199,17 +200,24 @@ def visual_lines(chars: Iterable[dict], s: PdfSettings) -> list[Line]:
     """
     slack = s.line_slack
     lines: list[Line] = []
-    for c in sorted(chars, key=_mid_y):
-        m = _mid_y(c)
-        if lines and lines[-1].top - slack <= m <= lines[-1].bottom + slack:
-            ln = lines[-1]
+    ln = None
+    # each centre computed once: this runs for every row band and column of every page
+    for m, c in sorted((((c["top"] + c["bottom"]) / 2, c) for c in chars), key=_FIRST):
+        if ln is not None and ln.top - slack <= m <= ln.bottom + slack:
             ln.chars.append(c)
-            ln.top, ln.bottom = min(ln.top, c["top"]), max(ln.bottom, c["bottom"])
+            if c["top"] < ln.top:
+                ln.top = c["top"]
+            if c["bottom"] > ln.bottom:
+                ln.bottom = c["bottom"]
         else:
-            lines.append(Line([c], c["top"], c["bottom"]))
+            ln = Line([c], c["top"], c["bottom"])
+            lines.append(ln)
     for ln in lines:
-        ln.chars.sort(key=lambda c: c["x0"])
+        ln.chars.sort(key=_X0)
     return lines
+
+
+_FIRST, _X0 = itemgetter(0), itemgetter("x0")
 
 
 def line_text(chars: Sequence[dict], gap_spaces: bool, s: PdfSettings) -> str:
