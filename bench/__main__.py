@@ -1,4 +1,5 @@
-"""Time every format extractor on every edition in raw/, and on its renderings in the other formats.
+"""Time every format extractor on every edition in raw/, and on its renderings in the other formats;
+then each PDF edition beside the PDF libraries alone (bench/pdf.py).
 
     python -m bench [--runs 5] [--raw raw] [--renderings tests/fixtures/formats] [--out bench/results/latest.json]
 
@@ -25,17 +26,11 @@ import tracemalloc
 from pathlib import Path
 from typing import Callable
 
+from bench import pdf as pdf_bench
+from bench.peers import pdfplumber_tables
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.5
-
-
-def _bare_pdfplumber(path: Path) -> int:
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            page.extract_tables()
-        return len(pdf.pages)
 
 
 def _ours(path: Path) -> int | None:
@@ -110,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         edition = _measure(_whole_edition, path, args.runs)
         row = {"file": path.name, "format": path.suffix.lstrip(".").lower(), "ours": ours, "edition": edition}
         if row["format"] == "pdf":
-            bare = _measure(_bare_pdfplumber, path, args.runs)
+            bare = _measure(pdfplumber_tables, path, args.runs)
             row["bare_pdfplumber"] = bare
             row["ratio"] = round(edition["median_s"] / bare["median_s"], 2)
         results.append(row)
@@ -125,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     if worst is not None:
         verdict = "ok" if worst <= TARGET_RATIO else "ABOVE TARGET"
         print(f"\nworst PDF ratio ours/bare: {worst:.2f} (target <= {TARGET_RATIO}): {verdict}")
+    pdf_reports = []
+    for path in (p for p in files if p.suffix.lower() == ".pdf" and p.parent == args.raw):
+        pdf_reports.append(pdf_bench.report(path, args.runs))
+        pdf_bench.print_report(pdf_reports[-1])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "runs": args.runs,
@@ -132,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": platform.machine(),
         "target_ratio": TARGET_RATIO,
         "results": results,
+        "pdf": pdf_reports,
     }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
     return 0

@@ -807,7 +807,8 @@ def _row_fit(anchor: Line, heading: bool, cells: list[list[Line]], y0: float, y1
 
 
 def _column_of(x: float, bounds: list[float]) -> int:
-    return sum(1 for b in bounds if b < x)
+    """How many boundaries lie left of x (bounds ascend: each lies between two columns' titles)."""
+    return bisect.bisect_left(bounds, x)
 
 
 def row_cells(chars: list[dict], layout: Layout, bounds: list[float], rules: Rules,

@@ -112,34 +112,34 @@ def _chars(textpage: pdfium.PdfTextPage, geo: _Page) -> tuple[list[dict], set[in
     ox, oy, advance = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
     px, py, pm, pw = ctypes.pointer(ox), ctypes.pointer(oy), ctypes.pointer(matrix), ctypes.pointer(advance)
     objects: dict[int, tuple] = {}  # text object -> what its chars share
-    advances: dict[tuple, float] = {}  # (font, font size, code point) -> advance in text space
+    advances: dict[tuple, dict[int, float]] = {}  # (font, font size) -> code point -> advance in text space
     chars = []
     height = geo.height
     a, b, c, d, e, f = geo.ctm
     last = shared = None
     for k in range(_count_chars(tp)):
-        if _is_generated(tp, k):
+        code = _unicode(tp, k)
+        # PDFium generates only spaces and line breaks (CR, LF): only those need asking
+        if code <= 0x20 and _is_generated(tp, k):
             continue
         obj = _text_object_of(tp, k)
         if obj != last:  # most objects hold a run of characters
             shared = objects.get(obj)
             if shared is None:
                 _text_matrix(tp, k, pm)
-                font_size = _font_size(tp, k)
+                font, font_size = _font_of(obj), _font_size(tp, k)
                 # text space to user space: (ux, uy) is the advance of one unit along the baseline;
                 # upright: the text's up is the page's up as displayed
                 ux, uy, vx, vy = matrix.a, matrix.b, matrix.c, matrix.d
                 ta, tb, tc, td = ux * a + uy * c, ux * b + uy * d, vx * a + vy * c, vx * b + vy * d
-                shared = objects[obj] = (_font_of(obj), font_size, ux, uy, font_size * math.hypot(vx, vy),
-                                         ta * td > 0 and tb * tc <= 0)
+                shared = objects[obj] = (font, font_size, advances.setdefault((font, font_size), {}), ux, uy,
+                                         font_size * math.hypot(vx, vy), ta * td > 0 and tb * tc <= 0)
             last = obj
-        font, font_size, ux, uy, size, upright = shared
-        code = _unicode(tp, k)
-        glyph = (font, font_size, code)
-        width = advances.get(glyph)
+        font, font_size, widths, ux, uy, size, upright = shared
+        width = widths.get(code)
         if width is None:  # by its code point: PDFium maps it back to the char code
             _glyph_width(font, code, font_size, pw)
-            width = advances[glyph] = advance.value
+            width = widths[code] = advance.value
         _origin(tp, k, px, py)
         x, y = ox.value, oy.value
         x0, base = a * x + c * y + e, b * x + d * y + f

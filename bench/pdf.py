@@ -1,0 +1,182 @@
+"""The PDF edition beside the PDF libraries alone, in one run: whole processes, and our steps in-process.
+
+Processes (start-up included, as a user runs them), interleaved round by round so that a busy
+machine slows every command alike; median wall time and peak resident memory (the child's
+ru_maxrss) of each:
+  pipeline extract            the whole edition: read, lay out, normalise, validate, write every
+                              table, duties.json, edition.json and the workbook (PDFium, the default)
+  … --pdf-reader pdfplumber   the same through the reference reader
+  pdfplumber extract_tables   a bare pdfplumber pass (bench/peers.py)
+  pypdfium2 text only         the floor: PDFium's text of every page (bench/peers.py)
+  start-up and imports        `python -c` importing what `pipeline extract` imports
+Steps, in-process (median of the runs after a warm-up): where a process's time goes.
+
+Targets (issue 13): pipeline extract <= 0.4x the bare pdfplumber pass; the read step (check +
+PDFium pages) <= 3x the text-only pass, both in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from bench.peers import pdfium_text
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_WHOLE = 0.4  # pipeline extract / bare pdfplumber, as processes
+TARGET_READ = 3.0  # read step / pypdfium2 text only, in-process
+IMPORTS = ("import pipeline.cli, pipeline.build, pipeline.extract.pdf, pipeline.extract.pdf_pdfium, "
+           "pipeline.deliver.xlsx, pyarrow.json, pyarrow.parquet")
+
+
+def _commands(pdf: Path, out: Path) -> dict[str, list[str]]:
+    py = sys.executable
+    extract = ["extract", str(pdf), "--out", str(out), "--force"]
+    return {
+        "pipeline extract": [py, "-m", "pipeline", *extract],
+        "pipeline extract --pdf-reader pdfplumber": [py, "-m", "pipeline", "--pdf-reader", "pdfplumber", *extract],
+        "pdfplumber extract_tables (bare)": [py, "-m", "bench.peers", "pdfplumber-tables", str(pdf)],
+        "pypdfium2 text only": [py, "-m", "bench.peers", "pdfium-text", str(pdf)],
+        "start-up and imports": [py, "-c", IMPORTS],
+    }
+
+
+def _run(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident bytes of one run of `command`."""
+    t0 = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - t0
+    child.returncode = os.waitstatus_to_exitcode(status)
+    err = child.stderr.read().decode(errors="replace")
+    child.stderr.close()
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({child.returncode}): {err.strip()[-500:]}")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def processes(pdf: Path, pages: int, runs: int) -> dict[str, dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        commands = _commands(pdf, Path(tmp) / "out")
+        for command in commands.values():  # warm-up: the page cache, .pyc files
+            _run(command)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        peaks: dict[str, list[int]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, command in commands.items():
+                seconds, peak = _run(command)
+                times[name].append(seconds)
+                peaks[name].append(peak)
+    result = {}
+    for name in commands:
+        median = statistics.median(times[name])
+        result[name] = {"median_s": round(median, 3), "min_s": round(min(times[name]), 3),
+                        "pages_per_s": round(pages / median, 1) if name != "start-up and imports" else None,
+                        "peak_rss_mib": round(max(peaks[name]) / 2**20, 1)}
+    return result
+
+
+def steps(pdf: Path, runs: int) -> dict[str, float]:
+    """Median seconds of each step of `pipeline extract`, in-process, after a warm-up."""
+    from pipeline.build import _edition_extras, _info, sha256_of
+    from pipeline.extract import pdf as extractor
+    from pipeline.extract.pdf_check import check_streams
+    from pipeline.extract.pdf_pdfium import read_pages
+    from pipeline.extract.pdf_streams import watched
+    from pipeline.models import Source
+    from pipeline.normalise.edition import build_edition
+    from pipeline.write import write_edition
+
+    state: dict = {}
+    tmp = Path(tempfile.mkdtemp())
+
+    def check() -> None:
+        with watched() as watch:
+            check_streams(pdf, watch)
+
+    def read() -> None:
+        with watched() as watch:
+            state["pages"] = list(read_pages(pdf, watch))
+
+    def layout() -> None:
+        builder = extractor._Builder(pdf, extractor.DEFAULT_SETTINGS)
+        for page in state["pages"]:
+            builder.add_page(page)
+        state["doc"] = builder.finish(len(state["pages"]))
+
+    def normalise() -> None:
+        state["edition"], state["warnings"] = build_edition(state["doc"], pdf.stem)
+
+    def write_tables() -> None:
+        source = Source(file=pdf.name, format="pdf", sha256=sha256_of(pdf), pages=len(state["pages"]))
+        shutil.rmtree(tmp / "out", ignore_errors=True)
+        write_edition(state["edition"], _info(state["edition"], [source], state["warnings"]), tmp / "out")
+
+    def workbook() -> None:
+        for write in _edition_extras():
+            write(tmp / "out")
+
+    named: dict[str, Callable[[], None]] = {
+        "pypdfium2 text only": lambda: pdfium_text(pdf),
+        "check (pdfminer: structure, every stream inflated)": check,
+        "read (check + PDFium pages)": read,
+        "layout (tables from the geometry)": layout,
+        "normalise and validate": normalise,
+        "write tables, duties.json, edition.json": write_tables,
+        "write the workbook": workbook,
+    }
+    times: dict[str, list[float]] = {name: [] for name in named}
+    try:
+        for round_ in range(runs + 1):
+            for name, step in named.items():
+                t0 = time.perf_counter()
+                step()
+                if round_:  # the first round is the warm-up
+                    times[name].append(time.perf_counter() - t0)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {name: round(statistics.median(t), 4) for name, t in times.items()}
+
+
+def report(pdf: Path, runs: int) -> dict:
+    from pipeline.extract.pdf_check import check_streams
+    from pipeline.extract.pdf_streams import watched
+
+    with watched() as watch:
+        pages = check_streams(pdf, watch).pages
+    procs = processes(pdf, pages, runs)
+    step = steps(pdf, runs)
+    whole = procs["pipeline extract"]["median_s"] / procs["pdfplumber extract_tables (bare)"]["median_s"]
+    read = step["read (check + PDFium pages)"] / step["pypdfium2 text only"]
+    return {"file": pdf.name, "pages": pages, "processes": procs, "steps_s": step,
+            "whole_over_bare": round(whole, 2), "read_over_text_only": round(read, 2),
+            "editions_per_minute": {name: round(60 / procs[name]["median_s"], 1)
+                                    for name in ("pipeline extract", "pipeline extract --pdf-reader pdfplumber",
+                                                 "pdfplumber extract_tables (bare)")}}
+
+
+def print_report(r: dict) -> None:
+    print(f"\n{r['file']} ({r['pages']} pages): whole processes, median of the runs")
+    header = f"{'command':<44} {'median s':>9} {'pages/s':>8} {'peak RSS MiB':>13}"
+    print(header)
+    print("-" * len(header))
+    for name, m in r["processes"].items():
+        pps = f"{m['pages_per_s']:>8}" if m["pages_per_s"] else f"{'-':>8}"
+        print(f"{name:<44} {m['median_s']:>9.3f} {pps} {m['peak_rss_mib']:>13.1f}")
+    print(f"\nsteps of pipeline extract, in-process (median s)")
+    for name, seconds in r["steps_s"].items():
+        print(f"  {name:<52} {seconds:>8.4f}")
+    ok = lambda value, target: "ok" if value <= target else "ABOVE TARGET"
+    print(f"\npipeline extract / bare pdfplumber: {r['whole_over_bare']:.2f} (target <= {TARGET_WHOLE}): "
+          f"{ok(r['whole_over_bare'], TARGET_WHOLE)}")
+    print(f"read step / pypdfium2 text only: {r['read_over_text_only']:.2f} (target <= {TARGET_READ}): "
+          f"{ok(r['read_over_text_only'], TARGET_READ)}")
+    print("editions per minute, one process after another: "
+          + ", ".join(f"{name} {n}" for name, n in r["editions_per_minute"].items()))
