@@ -1,6 +1,7 @@
-"""What the PDF libraries alone cost: the yardsticks `make bench` sets our extractor beside.
+"""What the PDF libraries alone cost, the yardsticks `make bench` sets our extractor beside, and
+our read step alone.
 
-    python -m bench.peers {pdfplumber-tables,pdfium-text} FILE.pdf
+    python -m bench.peers {pdfplumber-tables,pdfium-text,pipeline-read} FILE.pdf
 
 Run as a process (start-up included, as `pipeline extract` is measured) or called in-process.
 """
@@ -38,7 +39,17 @@ def pdfium_text(path: Path) -> int:
         pdf.close()
 
 
-PEERS = {"pdfplumber-tables": pdfplumber_tables, "pdfium-text": pdfium_text}
+def pipeline_read(path: Path) -> int:
+    """Our read step alone: the check (pdf_check.py), then every page's chars, rules and
+    rectangles through PDFium (pdf_pdfium.read_pages), as the extractor's layout stage gets them."""
+    from pipeline.extract.pdf_pdfium import read_pages
+    from pipeline.extract.pdf_streams import watched
+
+    with watched() as watch:
+        return sum(1 for _ in read_pages(path, watch))
+
+
+PEERS = {"pdfplumber-tables": pdfplumber_tables, "pdfium-text": pdfium_text, "pipeline-read": pipeline_read}
 
 if __name__ == "__main__":
     name, file = sys.argv[1:]

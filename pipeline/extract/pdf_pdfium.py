@@ -80,12 +80,12 @@ def _plain(function, restype, *argtypes):
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
-_ADDRESS, _INT, _DOUBLE_P = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_double)
+_ADDRESS, _INT = ctypes.c_void_p, ctypes.c_int
 _count_chars = _plain(raw.FPDFText_CountChars, _INT, _ADDRESS)
 _is_generated = _plain(raw.FPDFText_IsGenerated, _INT, _ADDRESS, _INT)
 _text_object_of = _plain(raw.FPDFText_GetTextObject, _ADDRESS, _ADDRESS, _INT)
 _unicode = _plain(raw.FPDFText_GetUnicode, ctypes.c_uint, _ADDRESS, _INT)
-_origin = _plain(raw.FPDFText_GetCharOrigin, _INT, _ADDRESS, _INT, _DOUBLE_P, _DOUBLE_P)
+_origin = _plain(raw.FPDFText_GetCharOrigin, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS)  # into two doubles
 _count_objects = _plain(raw.FPDFPage_CountObjects, _INT, _ADDRESS)
 _object_at = _plain(raw.FPDFPage_GetObject, _ADDRESS, _ADDRESS, _INT)
 _count_form_objects = _plain(raw.FPDFFormObj_CountObjects, _INT, _ADDRESS)
@@ -110,19 +110,21 @@ def _chars(textpage: pdfium.PdfTextPage, geo: _Page) -> tuple[list[dict], set[in
     tp = _address(textpage.raw)
     matrix = raw.FS_MATRIX()
     ox, oy, advance = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
-    px, py, pm, pw = ctypes.pointer(ox), ctypes.pointer(oy), ctypes.pointer(matrix), ctypes.pointer(advance)
+    px, py = ctypes.addressof(ox), ctypes.addressof(oy)
+    pm, pw = ctypes.pointer(matrix), ctypes.pointer(advance)
     objects: dict[int, tuple] = {}  # text object -> what its chars share
     advances: dict[tuple, dict[int, float]] = {}  # (font, font size) -> code point -> advance in text space
-    chars = []
+    chars: list[dict] = []
+    append, unicode_of, object_of, origin = chars.append, _unicode, _text_object_of, _origin  # locals: the loop is hot
     height = geo.height
     a, b, c, d, e, f = geo.ctm
     last = shared = None
     for k in range(_count_chars(tp)):
-        code = _unicode(tp, k)
+        code = unicode_of(tp, k)
         # PDFium generates only spaces and line breaks (CR, LF): only those need asking
         if code <= 0x20 and _is_generated(tp, k):
             continue
-        obj = _text_object_of(tp, k)
+        obj = object_of(tp, k)
         if obj != last:  # most objects hold a run of characters
             shared = objects.get(obj)
             if shared is None:
@@ -135,22 +137,19 @@ def _chars(textpage: pdfium.PdfTextPage, geo: _Page) -> tuple[list[dict], set[in
                 shared = objects[obj] = (font, font_size, advances.setdefault((font, font_size), {}), ux, uy,
                                          font_size * math.hypot(vx, vy), ta * td > 0 and tb * tc <= 0)
             last = obj
-        font, font_size, widths, ux, uy, size, upright = shared
+            font, font_size, widths, ux, uy, size, upright = shared
         width = widths.get(code)
         if width is None:  # by its code point: PDFium maps it back to the char code
             _glyph_width(font, code, font_size, pw)
             width = widths[code] = advance.value
-        _origin(tp, k, px, py)
+        origin(tp, k, px, py)
         x, y = ox.value, oy.value
         x0, base = a * x + c * y + e, b * x + d * y + f
-        x, y = x + width * ux, y + width * uy
-        x1 = a * x + c * y + e
-        chars.append({
-            "text": chr(code),
-            "x0": x0 if x0 < x1 else x1, "x1": x1 if x0 < x1 else x0,
-            "top": height - (base + size), "bottom": height - base,
-            "size": size, "upright": upright,
-        })
+        x1 = a * (x + width * ux) + c * (y + width * uy) + e
+        if x1 < x0:
+            x0, x1 = x1, x0
+        append({"text": chr(code), "x0": x0, "x1": x1, "top": height - (base + size), "bottom": height - base,
+                "size": size, "upright": upright})
     return chars, set(objects)
 
 

@@ -1,0 +1,30 @@
+"""Run a Python command and report its peak resident memory: `python -m bench.peak (-m MODULE | -c CODE) ARGS…`.
+
+The peak is VmHWM of /proc/self/status, read at exit and written to stderr as its last line
+(`peak-kib N`). Not the child's ru_maxrss: on Linux that keeps the high-water mark of the
+process before its exec, which is the (large) benchmark process that started it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import runpy
+import sys
+
+
+def _report() -> None:
+    with open("/proc/self/status", encoding="ascii") as f:
+        kib = next(line.split()[1] for line in f if line.startswith("VmHWM:"))
+    sys.stderr.write(f"\npeak-kib {kib}\n")
+    sys.stderr.flush()
+
+
+if __name__ == "__main__":
+    atexit.register(_report)
+    kind, target, *rest = sys.argv[1:]
+    if kind == "-m":
+        sys.argv = [target, *rest]
+        runpy.run_module(target, run_name="__main__", alter_sys=True)
+    else:
+        sys.argv = ["-c", *rest]
+        exec(compile(target, "<string>", "exec"), {"__name__": "__main__"})
