@@ -41,7 +41,9 @@ Departments = Annotated[
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model's validator is built when first used, so a command pays only for the
+    # models it uses (`pipeline extract` never touches the diff's or the database's)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def check_numbering(numbers: list[int], what: str) -> None:

@@ -15,9 +15,10 @@ slow part of pdfminer, and what PDFium is for.
 
 Some damage pdfminer reads past and PDFium repairs otherwise: an object whose
 cross-reference entry does not point at its `N G obj` (pdfminer finds it
-there anyway, PDFium rebuilds the table by scanning and loses it), a stream
-without its required /Length, a font's widths holding something other than
-numbers. Both readers then read the file, but not alike (PDFium has lost
+there anyway, PDFium rebuilds the table by scanning and loses it), a
+cross-reference table that does not parse (both rebuild it, not alike), a
+stream without its required /Length, a font's widths holding something other
+than numbers. Both readers then read the file, but not alike (PDFium has lost
 characters of a font), so `repair_needed` names it and the file is read by
 the reference reader, pdfplumber: a damaged file reads as pdfplumber reads it,
 whichever reader was asked for.

@@ -13,8 +13,12 @@ turned text), y from the baseline up by the font size. Ruling lines and
 rectangles come from the page's path objects, one per subpath as pdfminer
 splits them, inside forms too.
 
-Per character this costs four calls into PDFium; a text object's font, size
-and matrix are asked once per object, a glyph's advance once per font and size.
+Per character this costs three calls into PDFium (its code point, text object
+and origin; whether it was generated only for spaces and line breaks), made
+through plain-integer bindings (`_plain`); a text object's font, size and
+matrix are asked once per object, a glyph's advance once per font and size. A
+file with damage PDFium would repair otherwise than pdfminer reads it
+(pdf_check.py) is handed to the reference reader.
 """
 
 from __future__ import annotations
