@@ -1,7 +1,7 @@
 """Time every format extractor on every edition in raw/, and on its renderings in the other formats;
 then each PDF edition beside the PDF libraries alone (bench/pdf.py).
 
-    python -m bench [--runs 5] [--raw raw] [--renderings tests/fixtures/formats] [--out bench/results/latest.json]
+    python -m bench [--runs 5] [--raw raw] [--renderings tests/fixtures/formats] [--out bench/results/latest.json] [--pdf-only]
 
 The renderings are test data (workbooks, web pages, legacy Word files made from raw/'s DOCX by the
 generators in tests/fixtures/formats): the same edition, so the formats' times compare directly.
@@ -17,6 +17,7 @@ alone needs to read the tables.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import platform
 import statistics
@@ -89,18 +90,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--raw", type=Path, default=ROOT / "raw")
     ap.add_argument("--renderings", type=Path, default=ROOT / "tests" / "fixtures" / "formats")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    ap.add_argument("--pdf-only", action="store_true", help="only the PDF editions beside the PDF libraries (bench/pdf.py)")
     args = ap.parse_args(argv)
 
+    # as a user's runs are: with bytecode cached (an environment may forbid writing it, e.g.
+    # PYTHONDONTWRITEBYTECODE, and every process would compile our modules again)
+    compileall.compile_dir(ROOT / "pipeline", quiet=1)
+    compileall.compile_dir(ROOT / "bench", quiet=1)
     files = _published(args.raw)
     if not files:
         print(f"no published files in {args.raw}", file=sys.stderr)
         return 1
-    files += _renderings(args.renderings, {p.stem for p in files})
+    if not args.pdf_only:
+        files += _renderings(args.renderings, {p.stem for p in files})
     results = []
     header = f"{'file':<36} {'what':<16} {'median s':>9} {'pages/s':>8} {'peak MiB':>9} {'ours/bare':>10}"
     print(header)
     print("-" * len(header))
-    for path in files:
+    for path in [] if args.pdf_only else files:
         ours = _measure(_ours, path, args.runs)
         edition = _measure(_whole_edition, path, args.runs)
         row = {"file": path.name, "format": path.suffix.lstrip(".").lower(), "ours": ours, "edition": edition}
