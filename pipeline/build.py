@@ -80,7 +80,7 @@ def extract_edition(files: list[Path], edition_id: str) -> Extracted:
 def print_warnings(edition_id: str, warnings: list[Warning_]) -> None:
     for w in warnings:
         where = " ".join(str(p) for p in (w.list, w.seq) if p is not None)
-        print(f"warning[{w.code}]: {edition_id}: {where}: {w.message}", file=sys.stderr)
+        print(f"warning[{w.code}]: {edition_id}: {where + ': ' if where else ''}{w.message}", file=sys.stderr)
 
 
 def extract_to(files: list[Path], out: Path, edition_id: str | None = None, *, force: bool = False) -> Extracted:

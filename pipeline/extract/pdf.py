@@ -1151,4 +1151,8 @@ def extract(path: Path, settings: PdfSettings = DEFAULT_SETTINGS, reader: str | 
         for page in module.read_pages(path, watch):
             builder.add_page(page)
             pages += 1
-        return builder.finish(pages)
+        doc = builder.finish(pages)
+    if watch.read_by_reference is not None:
+        doc.read_past.append(f"the PDF is damaged ({watch.read_by_reference}), in a way PDFium would repair "
+                             "otherwise than pdfminer reads it: read by pdfplumber, the reference reader")
+    return doc

@@ -291,6 +291,7 @@ def read_pages(path: Path, watch: Watch) -> Iterator[PageObjects]:
     """
     checked = check_streams(path, watch)
     if checked.repair_needed is not None:
+        watch.read_by_reference = checked.repair_needed
         yield from pdf_plumber.read_pages(path, watch)
         return
     count = checked.pages

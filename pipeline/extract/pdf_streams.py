@@ -61,6 +61,7 @@ class Watch:
     """What went wrong inside the PDF library during one extraction."""
 
     problem: InputError | None = None  # the first one: later ones are consequences
+    read_by_reference: str | None = None  # damage PDFium would repair otherwise: pdfplumber read the file
     streams: list[str] = field(default_factory=list)  # the streams being decoded, innermost last
 
     def report(self, err: InputError) -> InputError:

@@ -52,3 +52,5 @@ class RawDocument:
     front_matter: list[str]  # paragraphs before the first table: cover, 说明, 目录
     tables: list[RawTable] = field(default_factory=list)
     pages: int | None = None  # page count where the format has pages
+    read_past: list[str] = field(default_factory=list)  # damage the extractor read past (a PDF that PDFium
+    # would repair otherwise than pdfminer reads it, read by pdfplumber): a warning each in edition.json

@@ -95,6 +95,7 @@ def build_edition(doc: RawDocument, edition_id: str) -> tuple[Edition, list[Warn
     lists_rows = assemble(doc)
     known = _known_departments(lists_rows)
     warnings: list[Warning_] = _front_matter_warnings(front)
+    warnings += [Warning_(code="read_past_damage", message=damage) for damage in doc.read_past]
     lists = {}
     for kind in KINDS.values():
         rows = lists_rows[kind.key]
