@@ -6,8 +6,10 @@ these stages, each a function below, in this order:
 
 0. the page as plain data (pdf_page.py's `PageObjects`: characters, ruling
    lines, rectangles, image count, size), from the reader `--pdf-reader` names:
-   pdf_plumber.py (pdfplumber, the reference) or pdf_pdfium.py (pypdfium2,
-   after pdf_check.py's check of the file). The readers' calls into their
+   pdf_pdfium.py (pypdfium2, the default, after pdf_check.py's check of the
+   file; a file PDFium would repair otherwise than pdfminer reads it goes to
+   the reference, and `read_past` says so) or pdf_plumber.py (pdfplumber, the
+   reference). The readers' calls into their
    library are the only places where an exception means a damaged PDF (an
    InputError naming the page); whatever is raised after them is a bug here and
    propagates as is. The whole extraction runs `watched()` (pdf_streams.py): no
