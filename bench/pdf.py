@@ -83,7 +83,8 @@ def processes(pdf: Path, pages: int, runs: int) -> dict[str, dict]:
 
 def steps(pdf: Path, runs: int) -> dict[str, float]:
     """Median seconds of each step of `pipeline extract`, in-process, after a warm-up."""
-    from pipeline.build import _edition_extras, _info, sha256_of
+    from pipeline.build import _info, sha256_of
+    from pipeline.deliver.xlsx import write_workbook
     from pipeline.extract import pdf as extractor
     from pipeline.extract.pdf_check import check_streams
     from pipeline.extract.pdf_pdfium import read_pages
@@ -118,8 +119,7 @@ def steps(pdf: Path, runs: int) -> dict[str, float]:
         write_edition(state["edition"], _info(state["edition"], [source], state["warnings"]), tmp / "out")
 
     def workbook() -> None:
-        for write in _edition_extras():
-            write(tmp / "out")
+        write_workbook(tmp / "out")
 
     named: dict[str, Callable[[], None]] = {
         "pypdfium2 text only": lambda: pdfium_text(pdf),
