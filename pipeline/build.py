@@ -7,19 +7,22 @@ import importlib.metadata
 import re
 import shutil
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.compare import disagreements
-from pipeline.editions import check_edition_id, consecutive_pairs, edition_id_of, group_files
-from pipeline.errors import InputError, locating, output_unwritable
+from pipeline.corpus.report import REPORT, ReportRow, write_report
+from pipeline.editions import Found, check_edition_id, consecutive_pairs, edition_id_of, find_editions
+from pipeline.errors import InputError, display_path, locating, output_unwritable
 from pipeline.lock import locked
 from pipeline.extract import extract
 from pipeline.models import Edition, EditionInfo, EditionMeta, ListSummary, Source, Warning_
 from pipeline.normalise.edition import build_edition
-from pipeline.outputs import DIFFS, diff_dirs, edition_dirs, read_edition_info
-from pipeline.write import EDITION_MARKER, check_target, remove_leftovers, write_edition, write_key
+from pipeline.outputs import DATASET, DIFFS, diff_dirs, edition_dirs, read_edition_info
+from pipeline.settings import Settings
+from pipeline.write import EDITION_MARKER, check_target, install, remove_leftovers, write_edition, write_key
 
 BUILD_KEY_FILE = ".build-key"
 CATALOGUE_KEY_FILE = ".catalogue-key"
@@ -77,10 +80,24 @@ def extract_edition(files: list[Path], edition_id: str) -> Extracted:
     return Extracted(first, _info(first, sources, warnings))
 
 
-def print_warnings(edition_id: str, warnings: list[Warning_]) -> None:
+def warning_lines(edition_id: str, warnings: list[Warning_]) -> list[str]:
+    """One printable line per warning: `warning[code]: edition: list seq: message`."""
+    lines = []
     for w in warnings:
         where = " ".join(str(p) for p in (w.list, w.seq) if p is not None)
-        print(f"warning[{w.code}]: {edition_id}: {where + ': ' if where else ''}{w.message}", file=sys.stderr)
+        lines.append(f"warning[{w.code}]: {edition_id}: {where + ': ' if where else ''}{w.message}")
+    return lines
+
+
+def print_warnings(edition_id: str, warnings: list[Warning_]) -> None:
+    for line in warning_lines(edition_id, warnings):
+        print(line, file=sys.stderr)
+
+
+def summary_line(info: EditionInfo, files) -> str:
+    """`basic 119, coordinated 69, reclaimed 126 (docx, pdf agree)`: what an edition gave."""
+    counts = ", ".join(f"{k} {v.extracted_total}" for k, v in info.lists.items())
+    return f"{counts} ({', '.join(Path(f).suffix[1:] for f in files)} agree)"
 
 
 def extract_to(files: list[Path], out: Path, edition_id: str | None = None, *, force: bool = False) -> Extracted:
@@ -93,12 +110,12 @@ def extract_to(files: list[Path], out: Path, edition_id: str | None = None, *, f
     edition_id = check_edition_id(edition_id) if edition_id is not None else edition_id_of(files[0])
     check_target(out, EDITION_MARKER, force=force)  # before the work, not after it
     result = extract_edition(files, edition_id)
-    write_edition(result.edition, result.info, out, extras=_edition_extras(), force=force)
+    write_edition(result.edition, result.info, out, extras=edition_extras(), force=force)
     print_warnings(result.edition.edition_id, result.info.warnings)
     return result
 
 
-def _edition_extras() -> tuple:
+def edition_extras() -> tuple:
     """Deliverables written inside the edition directory before it is moved into place."""
     from pipeline.deliver.xlsx import write_workbook
 
@@ -146,26 +163,53 @@ def build_key(files: list[Path], code: str) -> str:
     return digest.hexdigest()
 
 
-def build_all(raw_dir: Path, out_dir: Path) -> list[str]:
-    """`make all`: editions, then diffs between consecutive editions, then the cross-edition files.
+def build_all(raw_dir: Path, out_dir: Path, *, jobs: int = 1, scheduler: str | None = None) -> list[str]:
+    """`make all`: every edition below `raw_dir`, then diffs between consecutive editions, then the
+    cross-edition files, and OUT/build-report.csv.
 
-    One build at a time per output directory (pipeline.lock); what a killed
-    build left behind is cleared first. Returns the editions extracted;
-    nothing is redone when nothing changed.
+    One edition failing never stops the others: the build goes on and ends
+    with InputError editions_failed (exit 2) naming the report, or with a
+    bug's error (exit 3) when an edition hit one. An unwritable output stops
+    it at once. One build at a time per output directory (pipeline.lock);
+    what a killed build left behind is cleared first. Returns the editions
+    extracted; nothing is redone when nothing changed.
     """
+    from pipeline.corpus.run import cluster_client
+
     out_dir = check_target(out_dir, EDITION_MARKER, force=True)  # a usable path; its contents are ours
-    editions = group_files(raw_dir)  # nothing to do is an error before output/ is touched
-    with locked(out_dir):
+    found = find_editions(raw_dir)  # nothing to do, or no cluster, is an error before output/ is touched
+    client = cluster_client(scheduler) if scheduler else None
+    with client or nullcontext(), locked(out_dir):
         try:
             for directory in (out_dir, out_dir / DIFFS):
                 remove_leftovers(directory)
         except OSError as err:
             raise output_unwritable(err, out_dir) from err
         code = _code_digest()
-        built = build_editions(editions, out_dir, code)
-        build_diffs(out_dir, code)
-        build_catalogue(out_dir, code)
-    return built
+        rows = build_editions(found, Path(raw_dir), out_dir, code, jobs=jobs, client=client)
+        try:
+            build_diffs(out_dir, code)
+            build_catalogue(out_dir, code)
+        finally:
+            write_report(out_dir, rows)
+    _raise_for_failures(rows, out_dir)
+    return [r.edition_id for r in rows if r.status == "ok"]
+
+
+def _raise_for_failures(rows: list[ReportRow], out_dir: Path) -> None:
+    failures = [r for r in rows if r.status == "failed"]
+    if not failures:
+        return
+    where = f"see {display_path(out_dir / REPORT)}"
+    bugs = [r for r in failures if r.error.startswith("error: internal:")]
+    if bugs:
+        raise EditionBug(f"{len(bugs)} of {len(rows)} editions hit a bug, first {bugs[0].edition_id}: "
+                         f"{bugs[0].error.removeprefix('error: internal: ')} ({where}; rerun it with `pipeline extract --debug`)")
+    raise InputError("editions_failed", f"{len(failures)} of {len(rows)} editions failed ({where}); the others are written")
+
+
+class EditionBug(RuntimeError):
+    """An edition of a corpus build hit a bug (exit 3); the others were built."""
 
 
 # ---------------------------------------------------------------- database and data package
@@ -188,21 +232,23 @@ def catalogue_key(out_dir: Path, code: str) -> str:
 
 
 def build_catalogue(out_dir: Path, code: str) -> bool:
-    """duties.duckdb and datapackage.json for the directories present; False when already so."""
+    """dataset/, duties.duckdb and datapackage.json for the directories present; False when already so."""
     from pipeline.deliver.database import DATABASE, build_database
     from pipeline.deliver.datapackage import DESCRIPTOR, write_datapackage
+    from pipeline.deliver.dataset import sync_dataset
 
     key = catalogue_key(out_dir, code)
-    if _up_to_date(out_dir, key, CATALOGUE_KEY_FILE) and all((out_dir / f).is_file() for f in (DATABASE, DESCRIPTOR)):
+    if _up_to_date(out_dir, key, CATALOGUE_KEY_FILE) and all((out_dir / f).exists() for f in (DATABASE, DESCRIPTOR, DATASET)):
         return False
     try:
-        (out_dir / CATALOGUE_KEY_FILE).unlink(missing_ok=True)  # stale from here until both files are written
+        (out_dir / CATALOGUE_KEY_FILE).unlink(missing_ok=True)  # stale from here until all three are written
+        sync_dataset(out_dir, ((d, read_edition_info(d)) for d in edition_dirs(out_dir)))
         build_database(out_dir)
         write_datapackage(out_dir)
     except OSError as err:
         raise output_unwritable(err, out_dir) from err
     write_key(out_dir / CATALOGUE_KEY_FILE, key)
-    print(f"{out_dir}: {DATABASE}, {DESCRIPTOR}", file=sys.stderr)
+    print(f"{out_dir}: {DATASET}/, {DATABASE}, {DESCRIPTOR}", file=sys.stderr)
     return True
 
 
@@ -262,22 +308,67 @@ def build_diffs(out_dir: Path, code: str) -> list[str]:
     return done
 
 
-def build_editions(editions: dict[str, list[Path]], out_dir: Path, code: str) -> list[str]:
-    """Every edition (id -> its files, from group_files) into out_dir/<edition_id>/; unchanged ones are skipped."""
-    built = []
-    for edition_id, files in editions.items():
-        target = Path(out_dir) / edition_id
-        key = build_key(files, code)
-        if _up_to_date(target, key):
-            print(f"{edition_id}: up to date", file=sys.stderr)
-            continue
-        result = extract_edition(files, edition_id)
-        write_edition(
-            result.edition, result.info, target,
-            extras=(*_edition_extras(), lambda d, key=key: write_key(d / BUILD_KEY_FILE, key)),
-        )
-        print_warnings(edition_id, result.info.warnings)
-        counts = ", ".join(f"{k} {v.extracted_total}" for k, v in result.info.lists.items())
-        print(f"{edition_id}: {counts} ({', '.join(f.suffix[1:] for f in files)} agree)", file=sys.stderr)
-        built.append(edition_id)
-    return built
+def build_editions(found: Found, raw_dir: Path, out_dir: Path, code: str, *, jobs: int = 1, client=None) -> list[ReportRow]:
+    """Every edition found into out_dir/<edition_id>/, unchanged ones skipped; a report row each.
+
+    Workers (pipeline.corpus.run) extract and write a staged directory; this
+    process, which holds the output's lock, installs it. A failed edition's
+    previous output is removed: the output never holds data from a file that
+    no longer reads.
+    """
+    from pipeline.corpus.progress import Progress
+    from pipeline.corpus.run import run_tasks
+    from pipeline.corpus.task import EditionTask
+
+    relative = {edition_id: ";".join(str(f.relative_to(raw_dir)) for f in files) for edition_id, files in found.editions.items()}
+    rows = [ReportRow(str(r.path.relative_to(raw_dir)), "failed", str(r.path.relative_to(raw_dir)), None, 0.0, 0,
+                      f"error[{r.error.code}]: {r.error}") for r in found.refused]
+    progress = Progress(len(found.editions) + len(rows))
+    try:
+        for row in rows:
+            progress.done(row.error, failed=True)  # the error names the file, which is all the id would say
+        tasks = []
+        settings = Settings.current()
+        for edition_id, files in found.editions.items():
+            key = build_key(files, code)
+            target = out_dir / edition_id
+            if _up_to_date(target, key):
+                info = read_edition_info(target)
+                pages = [s.pages for s in info.sources if s.pages is not None]
+                rows.append(ReportRow(edition_id, "unchanged", relative[edition_id], sum(pages) if pages else None, 0.0,
+                                      len(info.warnings)))
+                progress.done(f"{edition_id}: up to date")
+                continue
+            tasks.append(EditionTask(edition_id, tuple(str(f.resolve()) for f in files), str(out_dir), key, settings))
+        for result in run_tasks(tasks, jobs=jobs, client=client):
+            target = out_dir / result.edition_id
+            if result.status == "built":
+                _install(Path(result.staged), target)
+                progress.done(f"{result.edition_id}: {result.summary}", warnings=result.warnings)
+            else:
+                if result.code == "output_unwritable":
+                    raise InputError("output_unwritable", result.message)  # not this edition's fault: every one would fail
+                _remove_output(target)
+                progress.done(f"{result.edition_id}: {result.error}", failed=True)
+            rows.append(ReportRow(result.edition_id, "ok" if result.status == "built" else "failed", relative[result.edition_id],
+                                  result.pages, result.seconds, len(result.warnings), result.error or ""))
+    finally:
+        progress.close()
+    return rows
+
+
+def _install(staged: Path, target: Path) -> None:
+    try:
+        install(staged, target)
+    except OSError as err:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise output_unwritable(err, target) from err
+
+
+def _remove_output(target: Path) -> None:
+    """A failed edition's previous output (of other bytes) goes, so nothing downstream still shows it."""
+    if (target / EDITION_MARKER).is_file():
+        try:
+            shutil.rmtree(target)
+        except OSError as err:
+            raise output_unwritable(err, target) from err

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import EXIT_INPUT, EXIT_INTERNAL, InputError, display_path
-from pipeline.extract.pdf_page import DEFAULT_PDF_READER, PDF_READERS, reading_with
-from pipeline.limits import DEFAULT_CONVERSION_TIMEOUT_S, DEFAULT_MAX_INFLATE_MB, conversion_timeout_s, inflate_limit_mb
+from pipeline.extract.pdf_page import DEFAULT_PDF_READER, PDF_READERS
+from pipeline.limits import DEFAULT_CONVERSION_TIMEOUT_S, DEFAULT_MAX_INFLATE_MB
+from pipeline.settings import Settings
 
 
 def _positive(text: str) -> int:
@@ -41,7 +43,7 @@ def _validate(args: argparse.Namespace) -> None:
 def _build(args: argparse.Namespace) -> None:
     from pipeline.build import build_all
 
-    build_all(args.raw, args.out)
+    build_all(args.raw, args.out, jobs=args.jobs, scheduler=args.scheduler)
 
 
 def _diff(args: argparse.Namespace) -> None:
@@ -78,9 +80,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path)
     p.set_defaults(run=_validate)
 
-    p = sub.add_parser("build", help="extract every edition in RAW into OUT (what `make all` runs)")
-    p.add_argument("raw", type=Path)
+    p = sub.add_parser("build", help="extract every edition below RAW into OUT, diff them, collect them (what `make all` runs)")
+    p.add_argument("raw", type=Path, help="a folder of published files, read recursively (e.g. raw/河南省/洛阳市/…)")
     p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                   help=f"editions extracted at once, each in a worker process (default: the cores, {os.cpu_count()})")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the editions on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786) instead")
     p.set_defaults(run=_build)
 
     p = sub.add_parser("diff", help="what changed between two edition directories")
@@ -107,8 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.reconfigure(errors="backslashreplace")  # a file name that is not UTF-8 still prints
     quiet_libraries()
     try:
-        with (inflate_limit_mb(args.max_inflate_mb), conversion_timeout_s(args.conversion_timeout),
-              reading_with(args.pdf_reader)):
+        with Settings(args.max_inflate_mb, args.conversion_timeout, args.pdf_reader).applied():
             args.run(args)
     except InputError as err:
         if args.debug:

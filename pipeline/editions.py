@@ -6,9 +6,14 @@ module, so that `make all`'s diffs (build.py), the database's `edition_no`
 (deliver/database.py) and `pipeline diff`'s same-place check (diff/load.py)
 cannot disagree.
 
-- The **edition id** is the published file's stem (`songzhuang-2025-07`);
-  files sharing a stem are one edition in several formats. It names a
-  directory, so it must be a plain name.
+- The **edition id** is the published file's path below the input folder,
+  folders and stem joined by `-`: `songzhuang-2025-07` for
+  `raw/songzhuang-2025-07.pdf`, `河南省-洛阳市-孟津区-城关镇-2025-07` for
+  `raw/河南省/洛阳市/孟津区/城关镇-2025-07.pdf`. Many places share a township
+  name, so the folders are part of the id; they are always part of it, not only
+  when two stems collide, so that an id never changes when another file is
+  added. Files of one folder sharing a stem are one edition in several formats.
+  The id names a directory, so it must be a plain name.
 - The **place** is what the document's cover says: (province, city, district,
   township). Two editions are of one place only when all four agree, so two
   城关镇 of different provinces are different places. The file name plays no
@@ -19,15 +24,18 @@ cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
 from pipeline.errors import InputError, display_path
 from pipeline.extract import FORMATS
+from pipeline.outputs import RESERVED_NAMES
 
 # a diff directory is named `<old>__<new>`, and file names end at 255 bytes
-MAX_ID_BYTES = 100
+MAX_ID_BYTES = 120
 
 Place = tuple[str | None, str | None, str | None, str]
 
@@ -60,6 +68,8 @@ def check_edition_id(edition_id: str, *, file: Path | str | None = None) -> str:
         problem = "contains a path separator"
     elif edition_id.startswith("."):
         problem = "starts with '.' (a hidden name)"
+    elif edition_id in RESERVED_NAMES:
+        problem = "is the name of a directory the output holds beside the editions"
     elif not _is_utf8(edition_id):
         problem = "is not valid UTF-8"
     elif any(ord(ch) < 32 for ch in edition_id):
@@ -90,19 +100,80 @@ def edition_id_of(path: Path | str) -> str:
     return check_edition_id(path.stem, file=path)
 
 
-def group_files(raw_dir: Path | str) -> dict[str, list[Path]]:
-    """Published files of a directory grouped by edition id: one edition, possibly in several formats.
+ID_JOINER = "-"
 
-    Files of other types are ignored; ids in sorted order, files sorted by name within each.
+
+@dataclass
+class Refused:
+    """A published file that cannot be an edition (its path gives no usable id)."""
+
+    path: Path
+    error: InputError
+
+
+@dataclass
+class Found:
+    """What an input tree holds: editions (id -> files) and files refused as editions."""
+
+    editions: dict[str, list[Path]]
+    refused: list[Refused]
+
+
+def published_files(raw_dir: Path) -> Iterator[Path]:
+    """Files with a published suffix anywhere below `raw_dir`, in sorted order.
+
+    Hidden folders (`.git`, a writer's temporaries) are not entered; symbolic
+    links to folders are not followed, so a link cannot make a loop.
+    """
+    for folder, subfolders, files in os.walk(raw_dir):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path.suffix.lower() in FORMATS and path.is_file():
+                yield path
+
+
+def edition_id_in(raw_dir: Path, path: Path) -> str:
+    """The edition id of a file below `raw_dir`: its folders and stem joined by ID_JOINER, checked."""
+    relative = path.relative_to(raw_dir)
+    return check_edition_id(ID_JOINER.join([*relative.parent.parts, relative.stem]), file=relative)
+
+
+def find_editions(raw_dir: Path | str) -> Found:
+    """Published files below `raw_dir` grouped by edition id: one edition, possibly in several formats.
+
+    Files of other types are ignored; a file whose path gives no usable id is
+    refused on its own (the others still build), as are files of different
+    folders that would share an id (`a-b/c.pdf` and `a/b-c.pdf`). Ids in
+    sorted order, files sorted by name within each.
     """
     raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise InputError("no_editions", f"{display_path(raw_dir)} is not a directory")
     groups: dict[str, list[Path]] = {}
-    for path in sorted(raw_dir.iterdir()):
-        if path.is_file() and path.suffix.lower() in FORMATS:
-            groups.setdefault(edition_id_of(path), []).append(path)
-    if not groups:
-        raise InputError("no_editions", f"no published files ({', '.join(sorted(FORMATS))}) in {raw_dir}")
-    return dict(sorted(groups.items()))
+    refused: list[Refused] = []
+    for path in published_files(raw_dir):
+        try:
+            groups.setdefault(edition_id_in(raw_dir, path), []).append(path)
+        except InputError as err:
+            refused.append(Refused(path, err))
+    for edition_id, files in list(groups.items()):
+        if len({f.parent for f in files}) > 1:
+            shown = ", ".join(str(f.relative_to(raw_dir)) for f in files)
+            message = f"edition id {edition_id!r} is given by files of different folders: {shown}"
+            refused += [Refused(f, InputError("duplicate_edition", message, file=f)) for f in files]
+            del groups[edition_id]
+    if not groups and not refused:
+        raise InputError("no_editions", f"no published files ({', '.join(sorted(FORMATS))}) in {display_path(raw_dir)}")
+    return Found(dict(sorted(groups.items())), refused)
+
+
+def group_files(raw_dir: Path | str) -> dict[str, list[Path]]:
+    """find_editions' editions; the first refused file is an error (for callers that need every file)."""
+    found = find_editions(raw_dir)
+    if found.refused:
+        raise found.refused[0].error
+    return found.editions
 
 
 # ---------------------------------------------------------------- place

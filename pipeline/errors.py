@@ -64,6 +64,8 @@ CODES: dict[str, str] = {
     "output_invalid": "an output file that does not match its model or duties.json",
     "duplicate_edition": "two edition directories with one edition id",
     "different_townships": "a diff of two different townships without --force",
+    "editions_failed": "a corpus build finished, but some editions failed (build-report.csv names them)",
+    "cluster_unavailable": "--scheduler names no reachable Dask scheduler, or Dask is not installed",
     "cell_too_long": "a text longer than a spreadsheet cell holds (32,767 characters)",
     "bad_output_path": "--out names no usable directory (the root, or a path through a file)",
     "output_exists": "--out names an existing directory that is not an edition output (use --force)",

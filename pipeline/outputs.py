@@ -2,6 +2,8 @@
 
     output/<edition_id>/           one edition (edition.json, duties.json, tables)
     output/diffs/<old>__<new>/     one diff (summary.json, changes, field_changes)
+    output/dataset/<table>/…       every edition's tables as one dataset (pipeline.deliver.dataset)
+    output/build-report.csv, duties.duckdb, datapackage.json
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pipeline.models import EditionInfo
 Model = TypeVar("Model", bound=BaseModel)
 
 DIFFS = "diffs"
+DATASET = "dataset"
+RESERVED_NAMES = (DIFFS, DATASET)  # directories of the output that no edition id may take
 
 
 def load_json_model(path: Path, model: type[Model]) -> Model:
@@ -45,7 +49,7 @@ def _visible(path: Path) -> bool:
 def edition_dirs(output_dir: Path) -> list[Path]:
     """Edition directories of an output directory (those holding an edition.json), sorted by name."""
     return sorted(
-        p.parent for p in Path(output_dir).glob("*/edition.json") if p.parent.name != DIFFS and _visible(p.parent)
+        p.parent for p in Path(output_dir).glob("*/edition.json") if p.parent.name not in RESERVED_NAMES and _visible(p.parent)
     )
 
 

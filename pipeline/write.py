@@ -164,15 +164,29 @@ def atomic_directory(target: Path, marker: str = EDITION_MARKER, *, force: bool 
     try:
         with locked(target.parent):
             remove_leftovers(target.parent, target.name)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=target.parent))
+            tmp = staged_directory(target.parent, target.name)
             try:
                 yield tmp
-                os.chmod(tmp, 0o755)  # mkdtemp makes it private
-                _swap_in(tmp, target)
+                install(tmp, target)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
     except OSError as err:
         raise output_unwritable(err, target) from err
+
+
+def staged_directory(parent: Path, name: str) -> Path:
+    """A fresh hidden directory in `parent` to fill before it becomes `parent/name` (install).
+
+    A corpus build's workers fill these while the build holds the lock;
+    one left by a killed writer is a leftover (remove_leftovers).
+    """
+    return Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=TMP_SUFFIX, dir=parent))
+
+
+def install(tmp: Path, target: Path) -> None:
+    """A filled staged directory becomes `target`, replacing the previous one whole."""
+    os.chmod(tmp, 0o755)  # mkdtemp makes it private
+    _swap_in(tmp, target)
 
 
 def _swap_in(tmp: Path, target: Path) -> None:
@@ -226,16 +240,21 @@ def remove_leftovers(directory: Path, name: str | None = None) -> list[str]:
     return removed
 
 
+def fill_edition(edition: Edition, info: EditionInfo, directory: Path, extras: tuple[Callable[[Path], object], ...] = ()) -> None:
+    """All tables and JSON of one edition into an empty `directory`; `extras` add files after them."""
+    for name, rows in flatten(edition).items():
+        write_table(directory, name, TABLES[name], rows)
+    write_json(directory / "duties.json", edition)
+    write_json(directory / "edition.json", info)
+    for extra in extras:
+        extra(directory)
+
+
 def write_edition(
     edition: Edition, info: EditionInfo, target: Path, extras: tuple[Callable[[Path], object], ...] = (),
     *, force: bool = False,
 ) -> Path:
-    """All tables and JSON of one edition into `target`; `extras` add files before the move."""
+    """All tables and JSON of one edition into `target`, replaced atomically."""
     with atomic_directory(target, force=force) as tmp:
-        for name, rows in flatten(edition).items():
-            write_table(tmp, name, TABLES[name], rows)
-        write_json(tmp / "duties.json", edition)
-        write_json(tmp / "edition.json", info)
-        for extra in extras:
-            extra(tmp)
+        fill_edition(edition, info, tmp, extras)
     return target

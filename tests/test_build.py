@@ -342,14 +342,32 @@ def test_a_full_disk_is_one_clean_line_naming_the_path(raw, small_disk, capsys):
     assert str(out) in error
 
 
-def test_a_raw_file_named_dot_dot_txt_is_refused_and_output_untouched(raw, tmp_path, capsys):
+def test_a_raw_file_named_dot_dot_txt_is_refused_and_the_rest_still_built(raw, tmp_path, capsys):
     out = tmp_path / "output"
     build.build_all(raw, out)
-    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != "build-report.csv"}
     write_text(raw / "..txt")  # its stem is "."
     assert main(["build", str(raw), "--out", str(out)]) == 2
-    assert capsys.readouterr().err.splitlines()[-1].startswith("error[bad_edition_id]: ..txt: edition id '.'")
-    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("error[bad_edition_id]: ..txt: edition id '.'") for line in err)
+    assert err[-1].startswith("error[editions_failed]: 1 of 2 editions failed (see ")
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert {k: v for k, v in after.items() if k.name != "build-report.csv"} == before  # the good edition untouched
+    report = _report(out)
+    assert list(report[0]) == ["edition_id", "status", "files", "pages", "seconds", "warnings", "error"]
+    assert [list(r.values())[:6] for r in report] == [
+        ["..txt", "failed", "..txt", "", "0.00", "0"],
+        ["testtown-2026-03", "unchanged", "testtown-2026-03.docx;testtown-2026-03.txt", "", "0.00", "0"],
+    ]
+    assert report[0]["error"].startswith("error[bad_edition_id]: ..txt: edition id '.' is a relative directory")
+    assert report[1]["error"] == ""
+
+
+def _report(out) -> list[dict]:
+    import csv
+
+    with (out / "build-report.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def test_make_all_reads_every_format_and_the_formats_of_one_edition_agree(tmp_path, capsys):
@@ -364,3 +382,87 @@ def test_make_all_reads_every_format_and_the_formats_of_one_edition_agree(tmp_pa
     info = json.loads((tmp_path / "out" / "qingshi-2026-03" / "edition.json").read_text(encoding="utf-8"))
     assert sorted(s["format"] for s in info["sources"]) == sorted(FORMATS[name[name.rindex("."):]] for name in names)
     assert "agree" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- a corpus: a folder tree, isolation, workers
+
+
+def _corpus(raw):
+    """Two 城关镇 of different counties (one stem, two folders), a flat edition, and a truncated PDF."""
+    for county in ("甲县", "乙县"):
+        folder = raw / "河南省" / "某市" / county
+        folder.mkdir(parents=True)
+        write_text(folder / "城关镇-2026-03.txt", front=_front(f"河南省某市{county}城关镇", "2026年3月"))
+    write_text(raw / "testtown-2026-03.txt")
+    from helpers import RAW
+
+    pdf = (RAW / "songzhuang-2025-07.pdf").read_bytes()
+    (raw / "河南省" / "某市" / "乙县" / "坏镇-2025-07.pdf").write_bytes(pdf[: len(pdf) // 2])
+
+
+def test_a_folder_tree_is_read_recursively_and_ids_keep_the_folders(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "output"
+    _corpus(raw)
+    with pytest.raises(InputError) as err:
+        build.build_all(raw, out)
+    assert err.value.code == "editions_failed" and "1 of 4 editions failed" in str(err.value)
+    assert sorted(p.parent.name for p in out.glob("*/edition.json")) == [
+        "testtown-2026-03", "河南省-某市-乙县-城关镇-2026-03", "河南省-某市-甲县-城关镇-2026-03"]  # fmt: skip
+    assert _database_rows(out, "SELECT edition_id, district, township FROM editions ORDER BY 1") == [
+        ("testtown-2026-03", "某区", "测试镇"), ("河南省-某市-乙县-城关镇-2026-03", "乙县", "城关镇"),
+        ("河南省-某市-甲县-城关镇-2026-03", "甲县", "城关镇"),
+    ]  # fmt: skip
+    assert not (out / "diffs").exists() or list((out / "diffs").iterdir()) == []  # three places, no diff
+    rows = {r["edition_id"]: r for r in _report(out)}
+    bad = rows["河南省-某市-乙县-坏镇-2025-07"]
+    assert (bad["status"], bad["files"]) == ("failed", "河南省/某市/乙县/坏镇-2025-07.pdf")
+    assert bad["error"].startswith("error[") and "坏镇-2025-07.pdf" in bad["error"]
+    assert {k: r["status"] for k, r in rows.items()} == {
+        "testtown-2026-03": "ok", "河南省-某市-乙县-城关镇-2026-03": "ok", "河南省-某市-甲县-城关镇-2026-03": "ok",
+        "河南省-某市-乙县-坏镇-2025-07": "failed",
+    }  # fmt: skip
+
+
+def test_a_failed_edition_loses_its_previous_output_and_the_next_good_file_restores_it(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    write_text(raw / "a-2026-03.txt")
+    write_text(raw / "b-2026-03.txt", front=_front("某省某市某区乙镇", "2026年3月"))
+    build.build_all(raw, out)
+    (raw / "b-2026-03.txt").write_text("")  # republished broken
+    with pytest.raises(InputError, match="1 of 2 editions failed"):
+        build.build_all(raw, out)
+    assert not (out / "b-2026-03").exists()  # no data from bytes that are no longer there
+    assert _database_rows(out, "SELECT edition_id FROM editions") == [("a-2026-03",)]
+    write_text(raw / "b-2026-03.txt", front=_front("某省某市某区乙镇", "2026年3月"))
+    assert build.build_all(raw, out) == ["b-2026-03"]
+
+
+def test_two_jobs_write_exactly_what_one_job_writes(tmp_path):
+    raw = tmp_path / "raw"
+    _corpus(raw)
+    for jobs in (1, 2):
+        with pytest.raises(InputError, match="editions_failed|1 of 4"):
+            build.build_all(raw, tmp_path / f"out{jobs}", jobs=jobs)
+    one, two = (
+        {p.relative_to(d): p.read_bytes() for p in d.rglob("*") if p.is_file() and p.name not in ("build-report.csv", "duties.duckdb")}
+        for d in (tmp_path / "out1", tmp_path / "out2")
+    )
+    assert one == two and len(one) > 40
+
+
+def test_a_bug_in_one_edition_is_exit_3_and_the_others_are_built(raw, tmp_path, monkeypatch, capsys):
+    write_text(raw / "other-2026-03.txt", front=_front("某省某市某区乙镇", "2026年3月"))
+    real = build.extract_edition
+
+    def buggy(files, edition_id):
+        if edition_id == "other-2026-03":
+            raise KeyError("a bug")
+        return real(files, edition_id)
+
+    monkeypatch.setattr(build, "extract_edition", buggy)
+    assert main(["build", str(raw), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 3
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("error: internal: EditionBug: 1 of 2 editions hit a bug, first other-2026-03: KeyError: 'a bug'")
+    assert (tmp_path / "out" / "testtown-2026-03" / "edition.json").is_file()
+    assert [r["status"] for r in _report(tmp_path / "out")] == ["failed", "ok"]

@@ -86,7 +86,7 @@ def test_a_file_name_that_is_not_utf8_is_a_clean_error(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("edition_id", ["../../x", "/tmp/abs", ".", "..", ".hidden", "a\tb", "镇" * 34])
+@pytest.mark.parametrize("edition_id", ["../../x", "/tmp/abs", ".", "..", ".hidden", "a\tb", "镇" * 41])
 def test_an_edition_id_that_is_not_a_plain_name_writes_nothing(tmp_path, capsys, edition_id):
     out = tmp_path / "a" / "b" / "out"
     assert main(["extract", str(write_docx(tmp_path / "e.docx")), "--out", str(out), "--edition-id", edition_id]) == 2

@@ -171,11 +171,13 @@ def test_extract_refuses_a_hidden_file_stem_as_default_id(tmp_path, capsys):
     assert (out / "edition.json").is_file()
 
 
-def test_build_refuses_a_raw_file_with_a_bad_stem(tmp_path, capsys):
+def test_build_refuses_a_raw_file_with_a_bad_stem_and_builds_the_others(tmp_path, capsys):
     raw, out = tmp_path / "raw", tmp_path / "output"
     raw.mkdir()
     write_text(raw / "town-2025-07.txt")
     write_text(raw / ".town-2025-08.txt")
     assert main(["build", str(raw), "--out", str(out)]) == EXIT_INPUT
-    assert _one_error_line(capsys).startswith("error[bad_edition_id]: .town-2025-08.txt: ")
-    assert not (out / "duties.duckdb").exists()
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("error[bad_edition_id]: .town-2025-08.txt: ")
+    assert err[-1].startswith("error[editions_failed]: 1 of 2 editions failed")
+    assert (out / "town-2025-07" / "edition.json").is_file() and (out / "duties.duckdb").is_file()

@@ -56,6 +56,19 @@ def _no_editions(tmp: Path) -> list[str]:
     return ["build", str(tmp / "raw"), "--out", str(tmp / "out")]
 
 
+def _editions_failed(tmp: Path) -> list[str]:
+    (tmp / "raw").mkdir()
+    write_docx(tmp / "raw" / "good-2026-03.docx")
+    (tmp / "raw" / "empty-2026-03.docx").write_bytes(b"")
+    return ["build", str(tmp / "raw"), "--out", str(tmp / "out")]
+
+
+def _cluster_unavailable(tmp: Path) -> list[str]:
+    (tmp / "raw").mkdir()
+    write_docx(tmp / "raw" / "good-2026-03.docx")
+    return ["build", str(tmp / "raw"), "--out", str(tmp / "out"), "--scheduler", "tcp://127.0.0.1:9"]
+
+
 def _bad_edition_id(tmp: Path) -> list[str]:
     return ["extract", str(write_docx(tmp / "e.docx")), "--out", str(tmp / "out"), "--edition-id", "../elsewhere"]
 
@@ -190,6 +203,8 @@ CASES = {
     "output_invalid": _output_invalid,
     "duplicate_edition": _duplicate_edition,
     "different_townships": _different_townships,
+    "editions_failed": _editions_failed,
+    "cluster_unavailable": _cluster_unavailable,
     "file_unreadable": _unreadable,
     "bad_file_name": _bad_file_name,
     "bad_output_path": lambda tmp: _out_through_a_file(tmp, "blocker"),
@@ -223,13 +238,18 @@ def test_bad_input_gives_its_code_exit_2_and_one_line(code, tmp_path, capsys, mo
         monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     elif code == "conversion_failed" and shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    monkeypatch.setattr("pipeline.corpus.run.CONNECT_TIMEOUT_S", 1)  # cluster_unavailable: not the default 20 s
     argv = CASES[code](tmp_path)
     capsys.readouterr()  # what setting the case up printed
     assert main(argv) == EXIT_INPUT == 2
     err = capsys.readouterr().err
     errors = [line for line in err.splitlines() if line.startswith("error")]  # build also logs progress
     assert errors == [err.splitlines()[-1]] and errors[0].startswith(f"error[{code}]: "), err
-    assert not (tmp_path / "out").exists()  # nothing half-written
+    if code == "editions_failed":  # the good edition is written whole, the failed one not at all
+        assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [
+            "build-report.csv", "datapackage.json", "dataset", "duties.duckdb", "good-2026-03"]
+    else:
+        assert not (tmp_path / "out").exists()  # nothing half-written
 
 
 def test_every_code_has_a_case():

@@ -22,6 +22,8 @@ styles is one format, made once (`_Formats`).
 
 from __future__ import annotations
 
+import datetime
+
 import os
 import re
 import unicodedata
@@ -259,6 +261,13 @@ def _read_tables(edition_dir: Path) -> dict[str, list[dict]]:
     return tables
 
 
+def _created(info: EditionInfo) -> datetime.datetime:
+    """The workbook's creation date: the edition's month (else 1980, the zip epoch), never the clock,
+    so that one edition always gives the same bytes (a corpus build on a cluster equals one on a laptop)."""
+    year, month = map(int, info.published.split("-")) if info.published else (1980, 1)
+    return datetime.datetime(year, month, 1, tzinfo=datetime.timezone.utc)
+
+
 def write_workbook(edition_dir: Path) -> Path:
     """Write `<edition_dir>/<edition_id>.xlsx` from the directory's Parquet files and edition.json."""
     edition_dir = Path(edition_dir)
@@ -287,6 +296,7 @@ def write_workbook(edition_dir: Path) -> Path:
             "title": info.title,
             "subject": f"{info.edition_id}: {', '.join(list_title(k) for k in info.lists)}",
             "author": f"duty-lists {info.pipeline_version}",
+            "created": _created(info),
         })
         book.close()
         os.replace(partial, target)

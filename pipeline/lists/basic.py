@@ -48,4 +48,5 @@ KIND = ListKind(
     tables={"basic_duties": Table(BasicDutyRow, item_rows, ("edition_id", "seq"))},
     # the closest two different duties of the 2025-07 edition score 0.50, rewordings 0.76-0.90
     match_threshold=0.60,
+    cluster_threshold=0.60,
 )

@@ -216,6 +216,7 @@ KIND = ListKind(
     # names alone are too short (水污染防治 vs 土壤污染防治 = 0.73): name and body count half each;
     # in 2025-07 two different duties score at most 0.48, rewordings 0.76-0.91
     match_threshold=0.60,
+    cluster_threshold=0.75,
     similarity_body=("departments", "department_duties", "township_duties"),
     body_weight=0.5,
     department_count=DepartmentCount("Coordinated items naming it", "涉及的配合履职事项数"),

@@ -103,6 +103,7 @@ class ListKind:
     fields: tuple[ItemField, ...]  # compared by the diff, in report order; the first is the item's title
     tables: dict[str, Table]  # the first holds one row per item
     match_threshold: float  # diff: least similarity of two items to be the same duty
+    cluster_threshold: float  # duty_clusters: least similarity to a cluster's representative (pipeline.corpus.clusters)
     similarity_body: tuple[str, ...] = ()  # fields that, besides the title, make up an item's body
     body_weight: float = 0.0  # weight of the body in the similarity (0: a tie-breaker only)
     aliases: tuple[str, ...] = ()  # other names prefaces give the list

@@ -171,6 +171,7 @@ KIND = ListKind(
     # names are short and formulaic (对…的处罚/考核): different duties reach 0.80 in 2025-07,
     # rewordings that drop or add a qualifier still score >= 0.82
     match_threshold=0.82,
+    cluster_threshold=0.86,
     similarity_body=("departments", "reason", "method"),
     department_count=DepartmentCount("Reclaimed items it took over", "承接的收回事项数"),
     views=VIEWS,

@@ -1,0 +1,1 @@
+"""Across editions: the corpus build and what compares townships."""

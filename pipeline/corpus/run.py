@@ -1,0 +1,123 @@
+"""Where a corpus build's edition tasks run: here, in a process pool (--jobs), or on a Dask cluster (--scheduler).
+
+Every backend yields one EditionResult per task, in the order they finish,
+and never lets one edition stop the others: an edition's bad input or bug is
+its own failed result (pipeline.corpus.task). A worker process that dies
+(a crash in a library, the kernel's OOM killer) takes down a process pool
+with every task then in flight; those tasks are run again, each in a
+process of its own, so only the edition that kills its worker fails.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from pipeline.corpus.task import EditionResult, EditionTask, failed, run_task
+from pipeline.errors import InputError
+
+Work = Callable[[EditionTask], EditionResult]  # run_task; tests give one that crashes
+
+# a worker process is replaced after this many editions, so that what a library
+# keeps between calls (caches, fragmented heap) cannot grow with the corpus
+TASKS_PER_WORKER = 25
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+CONNECT_TIMEOUT_S = 20  # Dask retries a refused connection until then
+
+
+
+def run_tasks(tasks: Sequence[EditionTask], *, jobs: int = 1, client=None) -> Iterator[EditionResult]:
+    """Each task's result as it finishes: on a Dask cluster (`client`, from cluster_client), in `jobs`
+    processes, or here."""
+    if client is not None:
+        yield from on_cluster(tasks, client)
+    elif jobs > 1 and len(tasks) > 1:
+        yield from in_pool(tasks, jobs)
+    else:
+        for task in tasks:
+            yield run_task(task)
+
+
+def _die_with_parent() -> None:
+    """Worker initializer: the kernel kills the worker when the build that started it goes, so a
+    build killed with -9 leaves no worker writing into the output (Linux)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent went before the call
+            os._exit(1)
+
+
+def _context():
+    # spawn: a worker is the build's own child, so it dies with it (_die_with_parent); a fork server
+    # outlives a killed build with its workers, and fork would copy the build's lock and threads
+    return multiprocessing.get_context("spawn")
+
+
+def in_pool(tasks: Sequence[EditionTask], jobs: int, work: Work = run_task) -> Iterator[EditionResult]:
+    """The tasks in a pool of `jobs` worker processes; those a dying worker took down run again alone."""
+    broken: list[EditionTask] = []
+    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_die_with_parent,
+                               max_tasks_per_child=TASKS_PER_WORKER)
+    try:
+        futures = {pool.submit(work, task): task for task in tasks}
+        for future in _as_completed(futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                broken.append(futures[future])
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if broken:
+        with ThreadPoolExecutor(jobs) as threads:
+            yield from threads.map(lambda task: alone(task, work), broken)
+
+
+def _as_completed(futures: dict[Future, EditionTask]) -> Iterator[Future]:
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield from sorted(done, key=lambda f: futures[f].edition_id)
+
+
+def alone(task: EditionTask, work: Work = run_task) -> EditionResult:
+    """The task in a process of its own: if that process dies, only this edition fails."""
+    with ProcessPoolExecutor(1, mp_context=_context(), initializer=_die_with_parent) as pool:
+        try:
+            return pool.submit(work, task).result()
+        except BrokenProcessPool as err:
+            return failed(task.edition_id, RuntimeError(f"the worker process died while extracting it ({err})"))
+
+
+def cluster_client(address: str):
+    """A Dask client of the scheduler at `address` (InputError cluster_unavailable when there is none)."""
+    try:
+        from distributed import Client
+    except ImportError as err:
+        raise InputError("cluster_unavailable", "--scheduler needs Dask distributed: pip install 'duty-lists[cluster]'") from err
+    try:
+        return Client(address, timeout=f"{CONNECT_TIMEOUT_S}s")
+    except (OSError, TimeoutError, ValueError) as err:
+        raise InputError("cluster_unavailable", f"cannot reach the Dask scheduler at {address}: {err}") from err
+
+
+def on_cluster(tasks: Sequence[EditionTask], client) -> Iterator[EditionResult]:
+    """The tasks on the Dask cluster of `client`; a task whose worker died (KilledWorker) fails alone."""
+    from distributed import as_completed
+
+    keys = [f"edition-{n}-{task.edition_id}" for n, task in enumerate(tasks)]
+    task_of = dict(zip(keys, tasks))
+    futures = client.map(run_task, tasks, key=keys, pure=False)
+    for future in as_completed(futures):
+        try:
+            yield future.result()
+        except Exception as err:  # noqa: BLE001 - KilledWorker and the like: that edition failed, not the build
+            yield failed(task_of[future.key].edition_id, RuntimeError(f"the Dask worker failed: {type(err).__name__}: {err}"))
+        finally:
+            future.release()
