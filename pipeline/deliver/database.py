@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.deliver import townships
 from pipeline.deliver import (
     PRIMARY_KEYS,
     TABLES,
@@ -69,7 +70,7 @@ def table_ddl(table: str) -> str:
     return f"CREATE TABLE {_q(table)} (\n  " + ",\n  ".join(cols) + "\n)"
 
 
-# the extra tables: name -> (description, DDL)
+# the extra tables: name -> (description, DDL); the tables across townships are filled last (townships.fill)
 EXTRA_TABLES: dict[str, tuple[str, str]] = {
     "lists": (
         "The three lists, in published order｜三张清单",
@@ -121,6 +122,7 @@ EXTRA_TABLES: dict[str, tuple[str, str]] = {
   PRIMARY KEY (edition_id, warning_no)
 )""",
     ),
+    **townships.TABLES,
 }
 
 def diff_table_ddl(stem: str) -> str:
@@ -186,6 +188,7 @@ ORDER BY e.township, e.edition_no, l.list_no, c.category_no
         _department_load(),
     ),
     **{name: view for k in KINDS.values() for name, view in k.views.items()},
+    **townships.VIEWS,
     "v_changes": (
         "What changed between consecutive editions of a township (one row per change)｜相邻版本之间的变化",
         """
@@ -280,6 +283,7 @@ def populate(con: duckdb.DuckDBPyConnection, output_dir: Path) -> None:
     for name, (description, sql) in VIEWS.items():
         con.execute(f"CREATE VIEW {_q(name)} AS {sql}")
         _comment(con, "VIEW", _q(name), description)
+    townships.fill(con)  # after the views: it reads v_department_clauses
 
 
 def build_database(output_dir: Path) -> Path:
