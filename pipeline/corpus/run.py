@@ -24,9 +24,6 @@ from pipeline.errors import InputError
 
 Work = Callable[[EditionTask], EditionResult]  # run_task; tests give one that crashes
 
-# a worker process is replaced after this many editions, so that what a library
-# keeps between calls (caches, fragmented heap) cannot grow with the corpus
-TASKS_PER_WORKER = 25
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CONNECT_TIMEOUT_S = 20  # Dask retries a refused connection until then
 
@@ -63,8 +60,9 @@ def _context():
 def in_pool(tasks: Sequence[EditionTask], jobs: int, work: Work = run_task) -> Iterator[EditionResult]:
     """The tasks in a pool of `jobs` worker processes; those a dying worker took down run again alone."""
     broken: list[EditionTask] = []
-    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_die_with_parent,
-                               max_tasks_per_child=TASKS_PER_WORKER)
+    # not max_tasks_per_child: on Python 3.11 the pool hangs once the replaced workers add up (seen
+    # here at 49 editions); a worker's memory stays flat over a corpus anyway (README, A corpus)
+    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_die_with_parent)
     try:
         futures = {pool.submit(work, task): task for task in tasks}
         for future in _as_completed(futures):

@@ -58,7 +58,17 @@ def check_parquet_columns(table: str, path: Path) -> None:
                          f"unexpected {extra}", file=path.parent)
 
 
+def insert_arrow(con, table: str, rows) -> None:
+    """An Arrow table's columns (in the table's column order) into the DuckDB table `table`, in one statement."""
+    con.register("_rows", rows)
+    try:
+        con.execute(f'INSERT INTO "{table}" SELECT * FROM _rows')
+    finally:
+        con.unregister("_rows")
+
+
 __all__ = [
+    "insert_arrow",
     "Column",
     "FOREIGN_KEYS",
     "LIST_JOINER",

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.corpus.canonical import canonical_names
+from pipeline.deliver import insert_arrow
 from pipeline.corpus.clusters import Cluster, DutyText, Membership, cluster_duties, cluster_table
 from pipeline.lists import KINDS
 
@@ -146,7 +147,7 @@ def _fill_department_canonical(con: duckdb.DuckDBPyConnection) -> None:
            JOIN editions e USING (edition_id) ORDER BY 1, 2"""
     ).fetchall()
     names = canonical_names((r[1], _place(r)) for r in rows)
-    _insert(con, "department_canonical", pa.table({
+    insert_arrow(con, "department_canonical", pa.table({
         "edition_id": [r[0] for r in rows], "department": [r[1] for r in rows],
         "department_canonical": [n.canonical for n in names], "rule": [n.rule for n in names],
     }))
@@ -162,14 +163,6 @@ def _fill_duty_clusters(con: duckdb.DuckDBPyConnection) -> None:
     places = {r[0]: _place(r) for r in con.execute("SELECT edition_id, province, city, district, township FROM editions").fetchall()}
     members = cluster_duties(items)
     clusters = cluster_table(members, items, places)
-    _insert(con, "duty_clusters", pa.table({name: [c[i] for c in clusters] for i, name in enumerate(Cluster._fields)}))
-    _insert(con, "duty_cluster_members", pa.table({name: [m[i] for m in members] for i, name in enumerate(Membership._fields)}))
+    insert_arrow(con, "duty_clusters", pa.table({name: [c[i] for c in clusters] for i, name in enumerate(Cluster._fields)}))
+    insert_arrow(con, "duty_cluster_members", pa.table({name: [m[i] for m in members] for i, name in enumerate(Membership._fields)}))
 
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
-    """Arrow columns into the table of that name (columns in the table's order)."""
-    con.register("_rows", rows)
-    try:
-        con.execute(f'INSERT INTO "{table}" SELECT * FROM _rows')
-    finally:
-        con.unregister("_rows")
