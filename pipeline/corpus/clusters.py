@@ -134,18 +134,31 @@ def cluster_duties(items: Iterable[DutyText], *, threshold: float | None = None)
     Items are (edition_id, list, seq, text) tuples; DutyText names the fields.
     """
     items = items if isinstance(items, list) else list(items)
+    placed = cluster_texts(Counter((i[1], i[3]) for i in items), threshold=threshold)
+    row = tuple.__new__  # a NamedTuple's own __new__ costs a third of the whole for 60,000 items
+    return [row(Membership, (i[0], i[1], i[2], *placed[(i[1], i[3])][1:])) for i in items]
+
+
+def cluster_texts(counts: Mapping[tuple[str, str], int], *, threshold: float | None = None) -> dict[tuple[str, str], tuple[str, str, float]]:
+    """(list, printed text) -> (normalised text, cluster id, similarity), given how many items print each text.
+
+    What cluster_duties does for items, for their distinct texts only: a corpus's database passes the
+    texts with their counts and joins the result back to the items, so that memory follows the
+    number of distinct wordings, not of items.
+    """
     if threshold is not None and not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
-    normal: dict[str, str] = {}  # each distinct printed text normalised once
-    keys = [(i[1], normal[i[3]] if i[3] in normal else normal.setdefault(i[3], normalise(i[3]))) for i in items]
-    counts = Counter(keys)  # (list, normalised text) -> items
     unknown = {kind for kind, _ in counts} - KINDS.keys()
     if unknown:
         raise ValueError(f"unknown list(s): {', '.join(sorted(map(str, unknown)))}")
+    keyed = {(kind, text): normalise(text) for kind, text in counts}
+    by_key: Counter = Counter()  # (list, normalised text) -> items
+    for (kind, text), n in counts.items():
+        by_key[(kind, keyed[(kind, text)])] += n
     placed: dict[tuple[str, str], tuple[str, float]] = {}  # (list, key) -> (cluster id, similarity)
     for kind in KINDS:
         # most frequent wording first (the template's, usually): it becomes the representative
-        order = sorted((k for kd, k in counts if kd == kind), key=lambda k: (-counts[(kind, k)], k))
+        order = sorted((k for kd, k in by_key if kd == kind), key=lambda k: (-by_key[(kind, k)], k))
         if not order:
             continue
         leader, score = _leaders(_dense(order), THRESHOLDS[kind] if threshold is None else threshold)
@@ -155,8 +168,7 @@ def cluster_duties(items: Iterable[DutyText], *, threshold: float | None = None)
             s = 1.0 if key == order[lead] else min(round(s, 4), 0.9999)
             cid = ids[lead] if lead in ids else ids.setdefault(lead, cluster_id(kind, order[lead]))
             placed[(kind, key)] = (cid, s)
-    row = tuple.__new__  # a NamedTuple's own __new__ costs a third of the whole for 60,000 items
-    return [row(Membership, (i[0], i[1], i[2], *placed[k])) for i, k in zip(items, keys)]
+    return {(kind, text): (key, *placed[(kind, key)]) for (kind, text), key in keyed.items()}
 
 
 def _dense(keys: list[str]) -> list[str]:

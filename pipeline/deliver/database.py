@@ -45,6 +45,11 @@ from pipeline.write import partial_path
 
 DATABASE = "duties.duckdb"
 
+# DuckDB keeps what it has written in its buffer up to its memory limit (80% of RAM by default), so
+# the database of a large corpus would take the build's memory with it: a fixed limit makes it write
+# blocks out instead, and not keeping insertion order lets large inserts stream
+DUCKDB_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": False}
+
 _SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "list": "VARCHAR[]",
               "map": "MAP(VARCHAR, VARCHAR)"}
 
@@ -308,7 +313,7 @@ def build_database(output_dir: Path) -> Path:
     for leftover in (partial, wal):
         leftover.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(partial))
+        con = duckdb.connect(str(partial), config=DUCKDB_CONFIG)
         try:
             populate(con, output_dir)
             con.execute("CHECKPOINT")

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from pipeline.corpus.canonical import canonical_names
 from pipeline.deliver import insert_arrow
-from pipeline.corpus.clusters import Cluster, DutyText, Membership, cluster_duties, cluster_table
+from pipeline.corpus.clusters import cluster_texts
 from pipeline.lists import KINDS
 
 PLACE = "province, city, district, township"
@@ -153,16 +153,45 @@ def _fill_department_canonical(con: duckdb.DuckDBPyConnection) -> None:
     }))
 
 
-def _fill_duty_clusters(con: duckdb.DuckDBPyConnection) -> None:
-    items: list[DutyText] = []
-    for kind in KINDS.values():
-        title = kind.title_field
-        items += [DutyText(*r) for r in con.execute(
-            f'SELECT edition_id, ?, seq, "{title}" FROM "{kind.item_table}" ORDER BY edition_id, seq', [kind.key]
-        ).fetchall()]
-    places = {r[0]: _place(r) for r in con.execute("SELECT edition_id, province, city, district, township FROM editions").fetchall()}
-    members = cluster_duties(items)
-    clusters = cluster_table(members, items, places)
-    insert_arrow(con, "duty_clusters", pa.table({name: [c[i] for c in clusters] for i, name in enumerate(Cluster._fields)}))
-    insert_arrow(con, "duty_cluster_members", pa.table({name: [m[i] for m in members] for i, name in enumerate(Membership._fields)}))
+def _items_sql() -> str:
+    """Every item of every list as (edition_id, list, seq, text): a basic duty's text, the others' names."""
+    return " UNION ALL ".join(
+        f"SELECT edition_id, '{kind.key}' AS list, seq, \"{kind.title_field}\" AS text FROM \"{kind.item_table}\""
+        for kind in KINDS.values()
+    )
 
+
+def _fill_duty_clusters(con: duckdb.DuckDBPyConnection) -> None:
+    """Clusters of the distinct wordings (pipeline.corpus.clusters), joined back to the items in SQL:
+    Python holds one row per distinct wording, never one per item of the corpus."""
+    counts = {(kind, text): n for kind, text, n in con.execute(
+        f"SELECT list, text, count(*) FROM ({_items_sql()}) GROUP BY ALL").fetchall()}
+    placed = cluster_texts(counts)
+    con.register("_wordings", pa.table({
+        "list": [k for k, _ in placed], "text": [t for _, t in placed],
+        "wording": [v[0] for v in placed.values()], "cluster_id": [v[1] for v in placed.values()],
+        "similarity": [v[2] for v in placed.values()],
+    }))
+    try:
+        con.execute(f"""INSERT INTO duty_cluster_members
+            SELECT i.edition_id, i.list, i.seq, w.cluster_id, w.similarity
+            FROM ({_items_sql()}) i JOIN _wordings w USING (list, text)""")
+        # the representative is the commonest printing of the representative's own wording (similarity 1)
+        con.execute(f"""INSERT INTO duty_clusters
+            WITH printed AS (
+                SELECT i.list, w.cluster_id, i.text, w.wording, w.similarity, count(*) AS n
+                FROM ({_items_sql()}) i JOIN _wordings w USING (list, text) GROUP BY ALL
+            ), named AS (
+                SELECT list, cluster_id, first(text ORDER BY n DESC, text) AS representative
+                FROM printed WHERE similarity = 1 GROUP BY ALL
+            ), counted AS (
+                SELECT m.list, m.cluster_id, count(DISTINCT (e.province, e.city, e.district, e.township)) AS townships,
+                       count(DISTINCT m.edition_id) AS editions, count(*) AS items
+                FROM duty_cluster_members m JOIN editions e USING (edition_id) GROUP BY ALL
+            ), worded AS (
+                SELECT list, cluster_id, count(DISTINCT wording) AS wordings FROM printed GROUP BY ALL
+            )
+            SELECT list, cluster_id, representative, townships, editions, items, wordings
+            FROM counted JOIN named USING (list, cluster_id) JOIN worded USING (list, cluster_id)""")
+    finally:
+        con.unregister("_wordings")
