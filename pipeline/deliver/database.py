@@ -21,11 +21,10 @@ import os
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from pipeline.deliver import townships
 from pipeline.deliver import (
-    insert_arrow,
+    insert_rows,
     PRIMARY_KEYS,
     TABLES,
     Column,
@@ -231,15 +230,6 @@ def _comment(con, kind: str, name: str, text: str) -> None:
 
 
 _PLACE_FIELDS = ("edition_id", "province", "city", "district", "township", "published")
-
-
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[list]) -> None:
-    """Rows (values in the table's column order) into `table` in one statement, through Arrow."""
-    if not rows:
-        return
-    names = [r[0] for r in con.execute(f"SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
-                                       [table]).fetchall()]
-    insert_arrow(con, table, pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)}))
 
 
 def populate(con: duckdb.DuckDBPyConnection, output_dir: Path) -> None:

@@ -14,10 +14,9 @@ edition_no of each province, city, district and township).
 from __future__ import annotations
 
 import duckdb
-import pyarrow as pa
 
 from pipeline.corpus.canonical import canonical_names
-from pipeline.deliver import insert_arrow
+from pipeline.deliver import insert_rows
 from pipeline.corpus.clusters import cluster_texts
 from pipeline.lists import KINDS
 
@@ -147,10 +146,7 @@ def _fill_department_canonical(con: duckdb.DuckDBPyConnection) -> None:
            JOIN editions e USING (edition_id) ORDER BY 1, 2"""
     ).fetchall()
     names = canonical_names((r[1], _place(r)) for r in rows)
-    insert_arrow(con, "department_canonical", pa.table({
-        "edition_id": [r[0] for r in rows], "department": [r[1] for r in rows],
-        "department_canonical": [n.canonical for n in names], "rule": [n.rule for n in names],
-    }))
+    insert_rows(con, "department_canonical", [(r[0], r[1], n.canonical, n.rule) for r, n in zip(rows, names)])
 
 
 def _items_sql() -> str:
@@ -167,11 +163,8 @@ def _fill_duty_clusters(con: duckdb.DuckDBPyConnection) -> None:
     counts = {(kind, text): n for kind, text, n in con.execute(
         f"SELECT list, text, count(*) FROM ({_items_sql()}) GROUP BY ALL").fetchall()}
     placed = cluster_texts(counts)
-    con.register("_wordings", pa.table({
-        "list": [k for k, _ in placed], "text": [t for _, t in placed],
-        "wording": [v[0] for v in placed.values()], "cluster_id": [v[1] for v in placed.values()],
-        "similarity": [v[2] for v in placed.values()],
-    }))
+    con.execute("CREATE TEMP TABLE _wordings (list VARCHAR, text VARCHAR, wording VARCHAR, cluster_id VARCHAR, similarity DOUBLE)")
+    insert_rows(con, "_wordings", [(kind, text, *v) for (kind, text), v in placed.items()])
     try:
         con.execute(f"""INSERT INTO duty_cluster_members
             SELECT i.edition_id, i.list, i.seq, w.cluster_id, w.similarity
@@ -194,4 +187,4 @@ def _fill_duty_clusters(con: duckdb.DuckDBPyConnection) -> None:
             SELECT list, cluster_id, representative, townships, editions, items, wordings
             FROM counted JOIN named USING (list, cluster_id) JOIN worded USING (list, cluster_id)""")
     finally:
-        con.unregister("_wordings")
+        con.execute("DROP TABLE _wordings")
