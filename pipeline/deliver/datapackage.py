@@ -29,6 +29,8 @@ import json
 import os
 import re
 import sys
+import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline import __version__
@@ -177,23 +179,26 @@ def diff_resources(diff_dir: Path, output_dir: Path) -> list[dict]:
     return out
 
 
-def build_descriptor(output_dir: Path) -> dict:
-    output_dir = Path(output_dir)
-    resources: list[dict] = []
-    sources: list[dict] = []
-    editions = []
-    for directory in edition_dirs(output_dir):
+def _resources(output_dir: Path, dirs: list[Path]) -> Iterator[dict]:
+    """Every resource, one at a time: a corpus's descriptor is never held whole (16 resources an edition)."""
+    for directory in dirs:
+        edition_id = read_edition_info(directory).edition_id
+        for table in TABLES:
+            yield from table_resources(directory, output_dir, edition_id, table)
+    for directory in diff_dirs(output_dir):
+        yield from diff_resources(directory, output_dir)
+
+
+def _head(output_dir: Path, dirs: list[Path]) -> dict:
+    """The descriptor but its resources; an output without editions, or with one id twice, is refused."""
+    if not dirs:
+        raise InputError("no_editions", "holds no edition directory (no */edition.json)", file=output_dir)
+    editions, sources = [], []
+    for directory in dirs:
         info = read_edition_info(directory)
         editions.append(info.edition_id)
-        for table in TABLES:
-            resources += table_resources(directory, output_dir, info.edition_id, table)
         sources += [{"title": f"{info.title} ({info.edition_id}): {s.file}"} for s in info.sources]
-    for directory in diff_dirs(output_dir):
-        resources += diff_resources(directory, output_dir)
-    if not resources:
-        raise InputError("no_editions", "holds no edition directory (no */edition.json)", file=output_dir)
-    names = [r["name"] for r in resources]
-    if len(set(names)) != len(names):
+    if len(set(editions)) != len(editions):
         raise InputError("duplicate_edition", "resource names are not unique: two editions with one id?", file=output_dir)
     return {
         "$schema": PROFILE,
@@ -209,18 +214,32 @@ def build_descriptor(output_dir: Path) -> dict:
         "version": __version__,
         "keywords": ["履行职责事项清单", "duty list", "township", "乡镇", "街道"],
         "sources": sources,
-        "resources": resources,
     }
 
 
-def write_datapackage(output_dir: Path) -> Path:
-    """Write `output_dir/datapackage.json` describing every CSV and Parquet file under it."""
+def build_descriptor(output_dir: Path) -> dict:
     output_dir = Path(output_dir)
-    descriptor = build_descriptor(output_dir)
+    dirs = edition_dirs(output_dir)
+    return {**_head(output_dir, dirs), "resources": list(_resources(output_dir, dirs))}
+
+
+def write_datapackage(output_dir: Path) -> Path:
+    """Write `output_dir/datapackage.json` describing every CSV and Parquet file under it.
+
+    Written resource by resource, as json.dumps(build_descriptor(…), indent=2) would write it whole,
+    so that memory does not grow with the corpus.
+    """
+    output_dir = Path(output_dir)
+    dirs = edition_dirs(output_dir)
+    head = json.dumps(_head(output_dir, dirs), ensure_ascii=False, indent=2)
     target = output_dir / DESCRIPTOR
     partial = partial_path(target)
     try:
-        partial.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        with partial.open("w", encoding="utf-8") as f:
+            f.write(head[: -len("\n}")] + ',\n  "resources": [')
+            for n, resource in enumerate(_resources(output_dir, dirs)):
+                f.write(("," if n else "") + "\n" + textwrap.indent(json.dumps(resource, ensure_ascii=False, indent=2), "    "))
+            f.write("\n  ]\n}\n")
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
