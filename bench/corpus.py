@@ -1,6 +1,6 @@
 """The corpus build at scale: editions per minute per format with 1 and 2 jobs, and peak memory at 20 and 200 editions.
 
-    python -m bench.corpus [--per-format 12] [--formats txt,docx,pdf,xlsx,html] [--sizes 20,200] [--runs 3]
+    python -m bench.corpus [--per-format 24] [--formats txt,docx,pdf,xlsx,html] [--sizes 20,200] [--runs 3]
 
 Corpora are test data (测试数据) from tests/fixtures/corpus/make_corpus.py: fictional townships made from
 the published edition, in a province/city/district tree, generated afresh into a temporary folder.
@@ -8,7 +8,8 @@ the published edition, in a province/city/district tree, generated afresh into a
 - speed: for each format, a corpus of --per-format editions in that format, built by
   `python -m pipeline build CORPUS --out OUT --jobs J` as a whole process (start-up, extraction,
   diffs, dataset, database and data package: all of `make all`) into a fresh output each run, the
-  jobs interleaved; median of --runs; editions per minute = editions / median;
+  jobs interleaved; median of --runs; editions per minute = editions / median; and the PDF corpus with
+  2 jobs through each PDF reader (--pdf-reader pdfium, the default, and pdfplumber, the reference);
 - memory: corpora of --sizes editions in every format, each built once with 2 jobs; the peak
   resident memory (VmHWM) of the build process and of its largest worker, polled from /proc every
   50 ms (VmHWM only grows, so a poll misses at most what a worker gained in its last 50 ms).
@@ -73,12 +74,12 @@ class PeakWatch(threading.Thread):
             self.done.wait(0.05)
 
 
-def build(corpus: Path, out: Path, jobs: int, watch: bool = False) -> dict:
+def build(corpus: Path, out: Path, jobs: int, watch: bool = False, options: tuple[str, ...] = ()) -> dict:
     """One `pipeline build` as a process: wall seconds, exit status, peak memory (MiB) if watched."""
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", str(corpus), "--out", str(out), "--jobs", str(jobs)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "pipeline", *options, "build", str(corpus), "--out", str(out), "--jobs", str(jobs)]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     watcher = PeakWatch(proc.pid) if watch else None
     if watcher:
         watcher.start()
@@ -117,6 +118,23 @@ def speed(work: Path, formats: list[str], per_format: int, runs: int) -> list[di
     return rows
 
 
+def readers(work: Path, per_format: int, runs: int) -> dict:
+    """The PDF corpus with 2 jobs through each PDF reader: what PDFium (the default) gains over pdfplumber."""
+    corpus = work / "corpus-pdf"
+    times: dict[str, list[float]] = {"pdfium": [], "pdfplumber": []}
+    for _ in range(runs):
+        for reader in times:
+            result = build(corpus, work / "out", 2, options=("--pdf-reader", reader))
+            assert result["exit"] == 0, f"{reader}: the build failed ({result})"
+            times[reader].append(result["seconds"])
+    row = {reader: round(statistics.median(ts), 2) for reader, ts in times.items()}
+    row.update({f"{reader}_per_min": round(per_format / s * 60, 1) for reader, s in list(row.items())})
+    print(f"pdf    {per_format:>4} editions, 2 jobs: PDFium {row['pdfium']:.2f} s {row['pdfium_per_min']:.1f}/min, "
+          f"pdfplumber {row['pdfplumber']:.2f} s {row['pdfplumber_per_min']:.1f}/min "
+          f"(x{row['pdfplumber'] / row['pdfium']:.2f})", flush=True)
+    return row
+
+
 def memory(work: Path, formats: list[str], sizes: list[int]) -> list[dict]:
     rows = []
     for n in sizes:
@@ -132,7 +150,7 @@ def memory(work: Path, formats: list[str], sizes: list[int]) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.corpus", description=__doc__.splitlines()[0])
-    ap.add_argument("--per-format", type=int, default=12)
+    ap.add_argument("--per-format", type=int, default=24)
     ap.add_argument("--formats", default=",".join(FORMATS))
     ap.add_argument("--sizes", default="20,200")
     ap.add_argument("--runs", type=int, default=3)
@@ -143,9 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
         work = Path(tmp)
         rows = speed(work, formats, args.per_format, args.runs)
+        pdf_readers = readers(work, args.per_format, args.runs) if "pdf" in formats else None
         peaks = memory(work, formats, [int(n) for n in args.sizes.split(",")])
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"cores": os.cpu_count(), "runs": args.runs, "speed": rows, "memory": peaks},
+    args.out.write_text(json.dumps({"cores": os.cpu_count(), "runs": args.runs, "speed": rows, "pdf_readers": pdf_readers,
+                                    "memory": peaks},
                                    ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.compare import disagreements
 from pipeline.corpus.report import REPORT, ReportRow, write_report
+from pipeline.corpus.task import TaskResult
 from pipeline.editions import Found, check_edition_id, consecutive_pairs, edition_id_of, find_editions
 from pipeline.errors import InputError, display_path, locating, output_unwritable
 from pipeline.lock import locked
@@ -188,10 +189,11 @@ def build_all(raw_dir: Path, out_dir: Path, *, jobs: int = 1, scheduler: str | N
         code = _code_digest()
         rows = build_editions(found, Path(raw_dir), out_dir, code, jobs=jobs, client=client)
         try:
-            build_diffs(out_dir, code)
+            diff_failures = build_diffs(out_dir, code, jobs=jobs, client=client)
             build_catalogue(out_dir, code)
         finally:
             write_report(out_dir, rows)
+    check_diffs(diff_failures)
     _raise_for_failures(rows, out_dir)
     return [r.edition_id for r in rows if r.status == "ok"]
 
@@ -280,32 +282,57 @@ def _diff_key(code: str, old: Path, new: Path) -> str | None:
     return hashlib.sha256("".join([code, *(k.read_text() for k in keys)]).encode()).hexdigest()
 
 
-def build_diffs(out_dir: Path, code: str) -> list[str]:
+def build_diffs(out_dir: Path, code: str, *, jobs: int = 1, client=None) -> list[TaskResult]:
     """Each edition against the previous one of its place, into out_dir/diffs/<old>__<new>/.
 
-    Diffs of pairs that no longer follow one another (an edition removed or
-    added in between) are removed.
+    Diffs run as tasks like the editions (pipeline.corpus.run: in this process, a
+    pool or a cluster). Diffs of pairs that no longer follow one another (an
+    edition removed or added in between) are removed. A diff that fails is
+    printed and left out, and returned: the build fails for it once everything
+    else is written (check_diffs).
     """
-    from pipeline.diff import run_diff
+    from pipeline.corpus.run import run_tasks
+    from pipeline.corpus.task import DiffTask
 
     pairs = diff_pairs(out_dir)
-    targets = [Path(out_dir) / DIFFS / f"{old.name}__{new.name}" for old, new in pairs]
+    diffs_dir = Path(out_dir) / DIFFS
+    targets = [diffs_dir / f"{old.name}__{new.name}" for old, new in pairs]
     for stale in set(diff_dirs(out_dir)) - set(targets):
         try:
             shutil.rmtree(stale)
         except OSError as err:
             raise output_unwritable(err, stale) from err
-    done = []
+    tasks = []
     for (old, new), target in zip(pairs, targets):
         key = _diff_key(code, old, new)
-        if key is not None and _up_to_date(target, key):
-            continue
-        summary = run_diff(old, new, target)
-        if key is not None:
-            write_key(target / BUILD_KEY_FILE, key)
-        print(f"diff {old.name} → {new.name}: {summary.get('total', '')} changes", file=sys.stderr)
-        done.append(target.name)
-    return done
+        if key is None or not _up_to_date(target, key):
+            tasks.append(DiffTask(str(old), str(new), str(diffs_dir), key))
+    if tasks:
+        try:
+            diffs_dir.mkdir(exist_ok=True)
+        except OSError as err:
+            raise output_unwritable(err, diffs_dir) from err
+    failures = []
+    for result in run_tasks(tasks, jobs=jobs, client=client):
+        if result.status == "built":
+            _install(Path(result.staged), diffs_dir / result.name)
+            print(f"diff {result.name.replace('__', ' → ')}: {result.summary}", file=sys.stderr)
+        else:
+            _raise_if_unwritable(result)
+            print(f"diff {result.name}: {result.error}", file=sys.stderr)
+            failures.append(result)
+    return failures
+
+
+def check_diffs(failures: list[TaskResult]) -> None:
+    """A failed diff fails the build: as a bug (exit 3) if it was one, else as the invalid edition
+    directory it read (exit 2: an edition directory changed by hand, say)."""
+    if not failures:
+        return
+    first = failures[0]
+    if any(f.bug for f in failures):
+        raise EditionBug(f"{len(failures)} diffs failed, first {first.name}: {first.error}")
+    raise InputError("output_invalid", f"{len(failures)} diffs failed, first {first.name}: {first.message}")
 
 
 def build_editions(found: Found, raw_dir: Path, out_dir: Path, code: str, *, jobs: int = 1, client=None) -> list[ReportRow]:
@@ -341,20 +368,25 @@ def build_editions(found: Found, raw_dir: Path, out_dir: Path, code: str, *, job
                 continue
             tasks.append(EditionTask(edition_id, tuple(str(f.resolve()) for f in files), str(out_dir), key, settings))
         for result in run_tasks(tasks, jobs=jobs, client=client):
-            target = out_dir / result.edition_id
+            target = out_dir / result.name
             if result.status == "built":
                 _install(Path(result.staged), target)
-                progress.done(f"{result.edition_id}: {result.summary}", warnings=result.warnings)
+                progress.done(f"{result.name}: {result.summary}", warnings=result.warnings)
             else:
-                if result.code == "output_unwritable":
-                    raise InputError("output_unwritable", result.message)  # not this edition's fault: every one would fail
+                _raise_if_unwritable(result)
                 _remove_output(target)
-                progress.done(f"{result.edition_id}: {result.error}", failed=True)
-            rows.append(ReportRow(result.edition_id, "ok" if result.status == "built" else "failed", relative[result.edition_id],
+                progress.done(f"{result.name}: {result.error}", failed=True)
+            rows.append(ReportRow(result.name, "ok" if result.status == "built" else "failed", relative[result.name],
                                   result.pages, result.seconds, len(result.warnings), result.error or ""))
     finally:
         progress.close()
     return rows
+
+
+def _raise_if_unwritable(result) -> None:
+    """An unwritable output is not a task's fault: every task would fail alike, so the build stops."""
+    if result.code == "output_unwritable":
+        raise InputError("output_unwritable", result.message)
 
 
 def _install(staged: Path, target: Path) -> None:

@@ -1,8 +1,8 @@
 """Where a corpus build's edition tasks run: here, in a process pool (--jobs), or on a Dask cluster (--scheduler).
 
-Every backend yields one EditionResult per task, in the order they finish,
-and never lets one edition stop the others: an edition's bad input or bug is
-its own failed result (pipeline.corpus.task). A worker process that dies
+Every backend yields one TaskResult per task (an edition, a diff), in the
+order they finish, and never lets one task stop the others: bad input or a
+bug is that task's own failed result (pipeline.corpus.task). A worker process that dies
 (a crash in a library, the kernel's OOM killer) takes down a process pool
 with every task then in flight; those tasks are run again, each in a
 process of its own, so only the edition that kills its worker fails.
@@ -19,17 +19,17 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from pipeline.corpus.task import EditionResult, EditionTask, failed, run_task
+from pipeline.corpus.task import TaskResult, Task, failed, run_task
 from pipeline.errors import InputError
 
-Work = Callable[[EditionTask], EditionResult]  # run_task; tests give one that crashes
+Work = Callable[[Task], TaskResult]  # run_task; tests give one that crashes
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CONNECT_TIMEOUT_S = 20  # Dask retries a refused connection until then
 
 
 
-def run_tasks(tasks: Sequence[EditionTask], *, jobs: int = 1, client=None) -> Iterator[EditionResult]:
+def run_tasks(tasks: Sequence[Task], *, jobs: int = 1, client=None) -> Iterator[TaskResult]:
     """Each task's result as it finishes: on a Dask cluster (`client`, from cluster_client), in `jobs`
     processes, or here."""
     if client is not None:
@@ -57,9 +57,9 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def in_pool(tasks: Sequence[EditionTask], jobs: int, work: Work = run_task) -> Iterator[EditionResult]:
+def in_pool(tasks: Sequence[Task], jobs: int, work: Work = run_task) -> Iterator[TaskResult]:
     """The tasks in a pool of `jobs` worker processes; those a dying worker took down run again alone."""
-    broken: list[EditionTask] = []
+    broken: list[Task] = []
     # not max_tasks_per_child: on Python 3.11 the pool hangs once the replaced workers add up (seen
     # here at 49 editions); a worker's memory stays flat over a corpus anyway (README, A corpus)
     pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_die_with_parent)
@@ -77,20 +77,20 @@ def in_pool(tasks: Sequence[EditionTask], jobs: int, work: Work = run_task) -> I
             yield from threads.map(lambda task: alone(task, work), broken)
 
 
-def _as_completed(futures: dict[Future, EditionTask]) -> Iterator[Future]:
+def _as_completed(futures: dict[Future, Task]) -> Iterator[Future]:
     pending = set(futures)
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        yield from sorted(done, key=lambda f: futures[f].edition_id)
+        yield from sorted(done, key=lambda f: futures[f].name)
 
 
-def alone(task: EditionTask, work: Work = run_task) -> EditionResult:
+def alone(task: Task, work: Work = run_task) -> TaskResult:
     """The task in a process of its own: if that process dies, only this edition fails."""
     with ProcessPoolExecutor(1, mp_context=_context(), initializer=_die_with_parent) as pool:
         try:
             return pool.submit(work, task).result()
         except BrokenProcessPool as err:
-            return failed(task.edition_id, RuntimeError(f"the worker process died while extracting it ({err})"))
+            return failed(task.name, RuntimeError(f"the worker process died while running it ({err})"))
 
 
 def cluster_client(address: str):
@@ -105,17 +105,17 @@ def cluster_client(address: str):
         raise InputError("cluster_unavailable", f"cannot reach the Dask scheduler at {address}: {err}") from err
 
 
-def on_cluster(tasks: Sequence[EditionTask], client) -> Iterator[EditionResult]:
+def on_cluster(tasks: Sequence[Task], client) -> Iterator[TaskResult]:
     """The tasks on the Dask cluster of `client`; a task whose worker died (KilledWorker) fails alone."""
     from distributed import as_completed
 
-    keys = [f"edition-{n}-{task.edition_id}" for n, task in enumerate(tasks)]
+    keys = [f"{type(task).__name__}-{n}-{task.name}" for n, task in enumerate(tasks)]
     task_of = dict(zip(keys, tasks))
     futures = client.map(run_task, tasks, key=keys, pure=False)
     for future in as_completed(futures):
         try:
             yield future.result()
         except Exception as err:  # noqa: BLE001 - KilledWorker and the like: that edition failed, not the build
-            yield failed(task_of[future.key].edition_id, RuntimeError(f"the Dask worker failed: {type(err).__name__}: {err}"))
+            yield failed(task_of[future.key].name, RuntimeError(f"the Dask worker failed: {type(err).__name__}: {err}"))
         finally:
             future.release()

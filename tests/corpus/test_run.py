@@ -20,12 +20,12 @@ def _tasks(names, out="/nonexistent"):
 
 def test_a_worker_that_dies_fails_only_its_own_edition():
     """A process killed mid-task breaks the whole pool; the others in flight are run again, alone."""
-    results = {r.edition_id: r for r in in_pool(_tasks(["a", "b", "crash", "c", "d", "e"]), 2, dies_on_crash)}
+    results = {r.name: r for r in in_pool(_tasks(["a", "b", "crash", "c", "d", "e"]), 2, dies_on_crash)}
     assert sorted(results) == ["a", "b", "c", "crash", "d", "e"]
     assert {k for k, r in results.items() if r.status == "built"} == {"a", "b", "c", "d", "e"}
     crash = results["crash"]
     assert crash.status == "failed" and crash.bug
-    assert crash.error.startswith("error: internal: RuntimeError: the worker process died while extracting it")
+    assert crash.error.startswith("error: internal: RuntimeError: the worker process died while running it")
 
 
 def _edition_task(tmp_path, name, **front):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 
-from pipeline.corpus.task import EditionResult, EditionTask
+from pipeline.corpus.task import TaskResult, EditionTask
 
 
-def dies_on_crash(task: EditionTask) -> EditionResult:
+def dies_on_crash(task: EditionTask) -> TaskResult:
     """Kills its own process for the edition named `crash` (as a segfault in a library would)."""
     if task.edition_id == "crash":
         os._exit(70)
-    return EditionResult(task.edition_id, "built", 0.0, summary=f"pid {os.getpid()}")
+    return TaskResult(task.name, "built", 0.0, summary=f"pid {os.getpid()}")
