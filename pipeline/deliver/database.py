@@ -46,8 +46,9 @@ DATABASE = "duties.duckdb"
 
 # DuckDB keeps what it has written in its buffer up to its memory limit (80% of RAM by default), so
 # the database of a large corpus would take the build's memory with it: a fixed limit makes it write
-# blocks out instead, and not keeping insertion order lets large inserts stream
-DUCKDB_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": False}
+# blocks out and spill aggregations instead (no table of a corpus's size declares a key, whose index
+# could not spill), and not keeping insertion order lets large inserts stream
+DUCKDB_CONFIG = {"memory_limit": "512MB", "preserve_insertion_order": False}
 
 _SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "list": "VARCHAR[]",
               "map": "MAP(VARCHAR, VARCHAR)"}
@@ -71,9 +72,20 @@ def column_ddl(c: Column) -> str:
 
 
 def table_ddl(table: str) -> str:
+    """The table of one row model. Its primary key is checked (check_unique), not declared: DuckDB holds
+    a declared key's index in memory, which for a national corpus's items would not fit its memory limit."""
     cols = [column_ddl(c) for c in columns(table)]
-    cols.append(f"PRIMARY KEY ({', '.join(_q(k) for k in PRIMARY_KEYS[table])})")
     return f"CREATE TABLE {_q(table)} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+def check_unique(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """InputError output_invalid when two rows of `table` share its primary key (an aggregation, which
+    DuckDB spills to disk when it must)."""
+    keys = ", ".join(_q(k) for k in PRIMARY_KEYS[table])
+    twice = con.execute(f"SELECT {keys} FROM {_q(table)} GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1").fetchone()
+    if twice:
+        shown = ", ".join(f"{k}={v!r}" for k, v in zip(PRIMARY_KEYS[table], twice))
+        raise InputError("output_invalid", f"{table}: two rows with one primary key ({shown})")
 
 
 # the extra tables: name -> (description, DDL); the tables across townships are filled last (townships.fill)
@@ -270,6 +282,7 @@ def populate(con: duckdb.DuckDBPyConnection, output_dir: Path) -> None:
             check_parquet_columns(table, Path(path))
         if paths:  # one statement for every edition's file: DuckDB reads them in parallel
             con.execute(f"INSERT INTO {_q(table)} SELECT {select} FROM read_parquet(?)", [paths])
+        check_unique(con, table)
         stray = con.execute(
             f"SELECT DISTINCT edition_id FROM {_q(table)} WHERE edition_id NOT IN (SELECT edition_id FROM editions)"
         ).fetchall()

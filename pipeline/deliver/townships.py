@@ -31,8 +31,8 @@ TABLES: dict[str, tuple[str, str]] = {
   edition_id VARCHAR NOT NULL,
   department VARCHAR NOT NULL,            -- as published
   department_canonical VARCHAR NOT NULL,  -- 市公安局孟津分局 -> 公安局 (README, Across townships)
-  rule VARCHAR NOT NULL,                  -- the rules that changed it, `+`-joined, or `unchanged`
-  PRIMARY KEY (edition_id, department)
+  rule VARCHAR NOT NULL                   -- the rules that changed it, `+`-joined, or `unchanged`
+  -- one row per (edition_id, department); no declared key: see database.table_ddl
 )""",
     ),
     "duty_clusters": (
@@ -55,8 +55,8 @@ TABLES: dict[str, tuple[str, str]] = {
   list VARCHAR NOT NULL,
   seq INTEGER NOT NULL,
   cluster_id VARCHAR NOT NULL,
-  similarity DOUBLE NOT NULL,
-  PRIMARY KEY (edition_id, list, seq)
+  similarity DOUBLE NOT NULL
+  -- one row per item (edition_id, list, seq); no declared key: see database.table_ddl
 )""",
     ),
 }

@@ -213,7 +213,7 @@ def test_rebuild_is_atomic(output_dir):
 def test_duplicate_key_is_refused(output_dir, helpers):
     rows_ = helpers.rows_for(FULL)["basic_duties"]
     helpers.write_table(output_dir / FULL, "basic_duties", rows_ + rows_[:1])
-    with pytest.raises(duckdb.ConstraintException):
+    with pytest.raises(InputError, match=r"basic_duties: two rows with one primary key \(edition_id='testtown-2025-07', seq=1\)"):
         build_database(output_dir)
 
 
