@@ -14,6 +14,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.compare import disagreements
 from pipeline.corpus.report import REPORT, ReportRow, write_report
+from pipeline.corpus.run import Runner
 from pipeline.corpus.task import TaskResult
 from pipeline.editions import Found, check_edition_id, consecutive_pairs, edition_id_of, find_editions
 from pipeline.errors import InputError, display_path, locating, output_unwritable
@@ -180,16 +181,16 @@ def build_all(raw_dir: Path, out_dir: Path, *, jobs: int = 1, scheduler: str | N
     out_dir = check_target(out_dir, EDITION_MARKER, force=True)  # a usable path; its contents are ours
     found = find_editions(raw_dir)  # nothing to do, or no cluster, is an error before output/ is touched
     client = cluster_client(scheduler) if scheduler else None
-    with client or nullcontext(), locked(out_dir):
+    with client or nullcontext(), locked(out_dir), Runner(jobs, client) as runner:
         try:
             for directory in (out_dir, out_dir / DIFFS):
                 remove_leftovers(directory)
         except OSError as err:
             raise output_unwritable(err, out_dir) from err
         code = _code_digest()
-        rows = build_editions(found, Path(raw_dir), out_dir, code, jobs=jobs, client=client)
+        rows = build_editions(found, Path(raw_dir), out_dir, code, runner)
         try:
-            diff_failures = build_diffs(out_dir, code, jobs=jobs, client=client)
+            diff_failures = build_diffs(out_dir, code, runner)
             build_catalogue(out_dir, code)
         finally:
             write_report(out_dir, rows)
@@ -282,16 +283,15 @@ def _diff_key(code: str, old: Path, new: Path) -> str | None:
     return hashlib.sha256("".join([code, *(k.read_text() for k in keys)]).encode()).hexdigest()
 
 
-def build_diffs(out_dir: Path, code: str, *, jobs: int = 1, client=None) -> list[TaskResult]:
+def build_diffs(out_dir: Path, code: str, runner: Runner | None = None) -> list[TaskResult]:
     """Each edition against the previous one of its place, into out_dir/diffs/<old>__<new>/.
 
-    Diffs run as tasks like the editions (pipeline.corpus.run: in this process, a
-    pool or a cluster). Diffs of pairs that no longer follow one another (an
+    Diffs run as tasks like the editions, on the build's Runner (pipeline.corpus.run:
+    in this process, a pool or a cluster). Diffs of pairs that no longer follow one another (an
     edition removed or added in between) are removed. A diff that fails is
     printed and left out, and returned: the build fails for it once everything
     else is written (check_diffs).
     """
-    from pipeline.corpus.run import run_tasks
     from pipeline.corpus.task import DiffTask
 
     pairs = diff_pairs(out_dir)
@@ -313,7 +313,7 @@ def build_diffs(out_dir: Path, code: str, *, jobs: int = 1, client=None) -> list
         except OSError as err:
             raise output_unwritable(err, diffs_dir) from err
     failures = []
-    for result in run_tasks(tasks, jobs=jobs, client=client):
+    for result in (runner or Runner()).run(tasks):
         if result.status == "built":
             _install(Path(result.staged), diffs_dir / result.name)
             print(f"diff {result.name.replace('__', ' → ')}: {result.summary}", file=sys.stderr)
@@ -335,7 +335,7 @@ def check_diffs(failures: list[TaskResult]) -> None:
     raise InputError("output_invalid", f"{len(failures)} diffs failed, first {first.name}: {first.message}")
 
 
-def build_editions(found: Found, raw_dir: Path, out_dir: Path, code: str, *, jobs: int = 1, client=None) -> list[ReportRow]:
+def build_editions(found: Found, raw_dir: Path, out_dir: Path, code: str, runner: Runner | None = None) -> list[ReportRow]:
     """Every edition found into out_dir/<edition_id>/, unchanged ones skipped; a report row each.
 
     Workers (pipeline.corpus.run) extract and write a staged directory; this
@@ -344,7 +344,6 @@ def build_editions(found: Found, raw_dir: Path, out_dir: Path, code: str, *, job
     no longer reads.
     """
     from pipeline.corpus.progress import Progress
-    from pipeline.corpus.run import run_tasks
     from pipeline.corpus.task import EditionTask
 
     relative = {edition_id: ";".join(str(f.relative_to(raw_dir)) for f in files) for edition_id, files in found.editions.items()}
@@ -367,7 +366,7 @@ def build_editions(found: Found, raw_dir: Path, out_dir: Path, code: str, *, job
                 progress.done(f"{edition_id}: up to date")
                 continue
             tasks.append(EditionTask(edition_id, tuple(str(f.resolve()) for f in files), str(out_dir), key, settings))
-        for result in run_tasks(tasks, jobs=jobs, client=client):
+        for result in (runner or Runner()).run(tasks):
             target = out_dir / result.name
             if result.status == "built":
                 _install(Path(result.staged), target)

@@ -29,16 +29,62 @@ CONNECT_TIMEOUT_S = 20  # Dask retries a refused connection until then
 
 
 
+class Runner:
+    """Runs a build's batches of tasks (the editions, then the diffs) on one backend: on a Dask cluster
+    (`client`, from cluster_client), in a pool of `jobs` processes, or here. The pool is started at the
+    first batch of more than one task and kept for the next, so the diffs do not wait for new workers."""
+
+    def __init__(self, jobs: int = 1, client=None, work: Work = run_task) -> None:
+        self.jobs, self.client, self.work = jobs, client, work
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "Runner":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def run(self, tasks: Sequence[Task]) -> Iterator[TaskResult]:
+        """Each task's result as it finishes."""
+        if self.client is not None:
+            yield from on_cluster(tasks, self.client)
+        elif self.jobs > 1 and tasks and (self._pool is not None or len(tasks) > 1):
+            yield from self._in_pool(tasks)
+        else:
+            for task in tasks:
+                yield self.work(task)
+
+    def _in_pool(self, tasks: Sequence[Task]) -> Iterator[TaskResult]:
+        """The tasks in the pool; those a dying worker took down (it breaks the pool) run again alone."""
+        if self._pool is None:
+            # not max_tasks_per_child: on Python 3.11 the pool hangs once replaced workers add up (seen
+            # here at 49 editions); a worker's memory stays flat over a corpus anyway (README, A corpus)
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=_context(), initializer=_die_with_parent)
+        broken: list[Task] = []
+        futures = {self._pool.submit(self.work, task): task for task in tasks}
+        try:
+            for future in _as_completed(futures):
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken.append(futures[future])
+        finally:
+            if broken or any(not f.done() for f in futures):  # broken, or the caller stopped early
+                self.close()
+        if broken:
+            with ThreadPoolExecutor(self.jobs) as threads:
+                yield from threads.map(lambda task: alone(task, self.work), broken)
+
+
 def run_tasks(tasks: Sequence[Task], *, jobs: int = 1, client=None) -> Iterator[TaskResult]:
-    """Each task's result as it finishes: on a Dask cluster (`client`, from cluster_client), in `jobs`
-    processes, or here."""
-    if client is not None:
-        yield from on_cluster(tasks, client)
-    elif jobs > 1 and len(tasks) > 1:
-        yield from in_pool(tasks, jobs)
-    else:
-        for task in tasks:
-            yield run_task(task)
+    """One batch of tasks on a Runner of its own."""
+    with Runner(jobs, client) as runner:
+        yield from runner.run(tasks)
 
 
 def _die_with_parent() -> None:
@@ -58,23 +104,9 @@ def _context():
 
 
 def in_pool(tasks: Sequence[Task], jobs: int, work: Work = run_task) -> Iterator[TaskResult]:
-    """The tasks in a pool of `jobs` worker processes; those a dying worker took down run again alone."""
-    broken: list[Task] = []
-    # not max_tasks_per_child: on Python 3.11 the pool hangs once the replaced workers add up (seen
-    # here at 49 editions); a worker's memory stays flat over a corpus anyway (README, A corpus)
-    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_die_with_parent)
-    try:
-        futures = {pool.submit(work, task): task for task in tasks}
-        for future in _as_completed(futures):
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                broken.append(futures[future])
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    if broken:
-        with ThreadPoolExecutor(jobs) as threads:
-            yield from threads.map(lambda task: alone(task, work), broken)
+    """The tasks in a pool of `jobs` worker processes (Runner's, on its own)."""
+    with Runner(max(jobs, 2), work=work) as runner:
+        yield from runner._in_pool(tasks)
 
 
 def _as_completed(futures: dict[Future, Task]) -> Iterator[Future]:
