@@ -1,5 +1,8 @@
 # One command for the main job, one for the tests; both set up .venv themselves.
 PYTHON ?= python3
+# the input folder (flat or a province/city/district tree) and the output: `make all RAW=corpus OUT=out`
+RAW ?= raw
+OUT ?= output
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -7,7 +10,7 @@ STAMP := $(VENV)/.installed
 .PHONY: all test bench fuzz fixtures fixtures-pdf schemas clean
 
 all: $(STAMP)
-	$(PY) -m pipeline build raw --out output
+	$(PY) -m pipeline build $(RAW) --out $(OUT)
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -47,4 +50,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf output
+	rm -rf $(OUT)
