@@ -181,3 +181,55 @@ def test_build_refuses_a_raw_file_with_a_bad_stem_and_builds_the_others(tmp_path
     assert err[0].startswith("error[bad_edition_id]: .town-2025-08.txt: ")
     assert err[-1].startswith("error[editions_failed]: 1 of 2 editions failed")
     assert (out / "town-2025-07" / "edition.json").is_file() and (out / "duties.duckdb").is_file()
+
+
+# ---------------------------------------------------------------- an input tree
+
+
+def test_ids_below_a_tree_keep_their_folders(tmp_path):
+    from pipeline.editions import find_editions
+
+    for name in ["河南省/洛阳市/孟津区/城关镇-2025-07.pdf", "河南省/洛阳市/孟津区/城关镇-2025-07.txt",
+                 "山东省/济南市/历城区/城关镇-2025-07.docx", "flat-2025-07.txt", ".git/objects/x.txt", "河南省/.cache/y.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = find_editions(tmp_path)
+    assert {k: [p.relative_to(tmp_path).as_posix() for p in v] for k, v in found.editions.items()} == {
+        "flat-2025-07": ["flat-2025-07.txt"],
+        "山东省-济南市-历城区-城关镇-2025-07": ["山东省/济南市/历城区/城关镇-2025-07.docx"],
+        "河南省-洛阳市-孟津区-城关镇-2025-07": ["河南省/洛阳市/孟津区/城关镇-2025-07.pdf", "河南省/洛阳市/孟津区/城关镇-2025-07.txt"],
+    }  # hidden folders (.git, .cache) are not entered
+    assert found.refused == []
+
+
+def test_two_paths_that_join_to_one_id_are_both_refused_and_the_rest_kept(tmp_path):
+    from pipeline.editions import find_editions
+
+    for name in ["a-b/c.txt", "a/b-c.txt", "d.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = find_editions(tmp_path)
+    assert list(found.editions) == ["d"]
+    assert sorted(r.path.relative_to(tmp_path).as_posix() for r in found.refused) == ["a-b/c.txt", "a/b-c.txt"]
+    assert {r.error.code for r in found.refused} == {"duplicate_edition"}
+    assert "edition id 'a-b-c' is given by files of different folders: a/b-c.txt, a-b/c.txt" in str(found.refused[0].error)
+
+
+def test_a_link_back_up_the_tree_is_not_followed(tmp_path):
+    from pipeline.editions import find_editions
+
+    (tmp_path / "省").mkdir()
+    (tmp_path / "省" / "镇-2025-07.txt").write_text("x")
+    (tmp_path / "省" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    assert list(find_editions(tmp_path).editions) == ["省-镇-2025-07"]
+
+
+def test_ids_are_the_same_from_run_to_run_whatever_is_added(tmp_path):
+    from pipeline.editions import find_editions
+
+    (tmp_path / "甲县").mkdir()
+    (tmp_path / "甲县" / "城关镇-2025-07.txt").write_text("x")
+    before = list(find_editions(tmp_path).editions)
+    (tmp_path / "乙县").mkdir()
+    (tmp_path / "乙县" / "城关镇-2025-07.txt").write_text("x")  # the same stem elsewhere
+    assert set(before) <= set(find_editions(tmp_path).editions) and before == ["甲县-城关镇-2025-07"]
