@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from pipeline.corpus.clusters import THRESHOLDS, DutyText, cluster_duties, cluster_table
+from pipeline.corpus.clusters import THRESHOLDS, DutyText, cluster_duties, cluster_texts
 from pipeline.diff.match import normalise, similarity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -327,12 +327,14 @@ def scale(lists: dict[str, list[str]], rnd: random.Random, runs: int, quick: boo
              for e in range(200) for kind, texts in lists.items() for n, t in enumerate(texts)]  # fmt: skip
     distinct = {k: len({normalise(i.text) for i in items if i.list == k}) for k in lists}
     memberships = cluster_duties(items)
-    clusters = Counter(c.list for c in cluster_table(memberships, items))
+    clusters = Counter(kind for kind, _ in {(m.list, m.cluster_id) for m in memberships})
     print(f"   200 editions x {sum(map(len, lists.values()))} items = {len(items):,} items; distinct texts {distinct};"
           f" clusters {dict(clusters)}")
-    for what, fn in (("cluster_duties", lambda: cluster_duties(items)), ("cluster_table", lambda: cluster_table(memberships, items))):
+    texts = Counter((i.list, i.text) for i in items)
+    for what, fn in (("cluster_duties (every item)", lambda: cluster_duties(items)),
+                     ("cluster_texts (distinct texts, as the database)", lambda: cluster_texts(texts))):
         s, mib = _timed(fn, runs)
-        print(f"   {what:<34} {s:7.3f} s  {mib:7.1f} MiB")
+        print(f"   {what:<48} {s:7.3f} s  {mib:7.1f} MiB")
     if large:
         many = [DutyText(f"e{e:05d}", kind, n + 1, t if rnd.random() < 0.7 else reword(t, rnd, rnd.choice((1, 2)), kind))
                 for e in range(large) for kind, texts in lists.items() for n, t in enumerate(texts)]  # fmt: skip

@@ -1,8 +1,8 @@
 """Duty clusters: the same duty, worded differently in different townships, grouped across editions.
 
     cluster_duties(items, threshold=None) -> one Membership per item: its cluster, its similarity (0-1)
-    cluster_table(memberships, items, places=None) -> one Cluster per cluster: representative wording,
-        townships (distinct places, given edition id -> place), editions, items, distinct wordings
+    cluster_texts(counts, threshold=None) -> the same for distinct texts with their counts: what
+        duties.duckdb's duty_clusters and duty_cluster_members are made of (pipeline.deliver.townships)
 
 An item is (edition_id, list, seq, text): a basic duty's text, a coordinated or reclaimed duty's name.
 Clusters never mix lists. Similarity is the diff's (pipeline/diff/match.py): rapidfuzz's normalised
@@ -60,8 +60,9 @@ distinct texts against representatives, in blocks of at most 32 MiB of scores; n
 matrix), so the cost is distinct texts x clusters, not items squared; characters are recoded by
 frequency so rapidfuzz compares Chinese text through its fast table (3-4x). Measured (bench/clusters.py,
 2 cores shared with other jobs, load 4): 200 editions x 314 items (62,800 items, 7,476 distinct texts)
-0.36-0.56 s + 0.08 s for the table, 11 MiB; 2,000 editions (628,000 items, 26,937 distinct) 2.4 s +
-0.7 s; 20,000 editions (6.28 million items, 73,099 distinct) 21 s + 11 s and 1.3 GB for the results.
+0.36-0.56 s, 11 MiB; 2,000 editions (628,000 items, 26,937 distinct) 2.4 s; 20,000 editions (6.28
+million items, 73,099 distinct) 21 s, and 1.3 GB for cluster_duties' one Membership per item (the
+database passes cluster_texts only the distinct texts and joins the result to the items in SQL).
 20,000 distinct rewordings of the basic duties 0.4 s, 7 MiB. The worst case is every text its own
 cluster: 10,000 unrelated texts 5 s, 20,000 15 s (~13 million comparisons a second, 10 MiB): a
 nationwide corpus of 500,000 distinct texts in 20,000 clusters would be ~10^10 comparisons, some
@@ -72,7 +73,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from typing import Hashable, Iterable, Mapping, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -105,18 +106,6 @@ class Membership(NamedTuple):
     seq: int
     cluster_id: str
     similarity: float
-
-
-class Cluster(NamedTuple):
-    """One duty across editions."""
-
-    list: str
-    cluster_id: str
-    representative: str  # the most frequent wording, as printed
-    townships: int | None  # distinct places (None without a place mapping)
-    editions: int  # distinct editions with an item in the cluster
-    items: int
-    wordings: int  # distinct normalised texts
 
 
 def cluster_id(kind: str, key: str) -> str:
@@ -164,7 +153,7 @@ def cluster_texts(counts: Mapping[tuple[str, str], int], *, threshold: float | N
         leader, score = _leaders(_dense(order), THRESHOLDS[kind] if threshold is None else threshold)
         ids = {}
         for key, lead, s in zip(order, leader.tolist(), score.tolist()):
-            # 1.0 only for the representative's own text (cluster_table relies on it)
+            # 1.0 only for the representative's own text (duty_clusters' representative relies on it)
             s = 1.0 if key == order[lead] else min(round(s, 4), 0.9999)
             cid = ids[lead] if lead in ids else ids.setdefault(lead, cluster_id(kind, order[lead]))
             placed[(kind, key)] = (cid, s)
@@ -221,49 +210,3 @@ def _leaders(keys: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray]
                 who[i + 1 :][better] = start + i
         start += len(block)
     return leader, score
-
-
-def cluster_table(
-    memberships: Iterable[Membership], items: Iterable[DutyText], places: Mapping[str, Hashable] | None = None
-) -> list[Cluster]:
-    """One row per cluster: list order, then most townships (editions without `places`), then id.
-
-    `items` are those given to cluster_duties (joined on edition_id, list and seq). `places` maps an
-    edition id to its place (province, city, district, township): two editions of one township count
-    once. Without it `townships` is None and `editions` is the count to use.
-    """
-    memberships = memberships if isinstance(memberships, list) else list(memberships)
-    items = items if isinstance(items, list) else list(items)
-    aligned = len(items) == len(memberships) and all(m[:3] == i[:3] for m, i in zip(memberships, items))
-    if aligned:
-        texts = [i[3] for i in items]  # cluster_duties' order: no join needed
-    else:
-        text = {(i[0], i[1], i[2]): i[3] for i in items}
-        texts = [text[(m[0], m[1], m[2])] for m in memberships]
-    # per cluster: editions, items, printings of the representative's text, distinct printings
-    found: dict[tuple[str, str], tuple[set, list, Counter, set]] = {}
-    for m, t in zip(memberships, texts):
-        acc = found.get((m[1], m[3]))
-        if acc is None:
-            acc = found[(m[1], m[3])] = (set(), [0], Counter(), set())
-        acc[0].add(m[0])
-        acc[1][0] += 1
-        if m[4] == 1.0:  # 1.0 is the representative's normalised text: its commonest printing names the cluster
-            acc[2][t] += 1
-        acc[3].add(t)
-    if places is not None:
-        missing = sorted(set().union(*(acc[0] for acc in found.values())) - places.keys())
-        if missing:
-            raise ValueError(f"no place for edition(s): {', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}")
-    normal: dict[str, str] = {}
-    rows = []
-    for (kind, cid), (editions, count, as_leader, printed) in found.items():
-        representative = min(as_leader, key=lambda t: (-as_leader[t], t)) if as_leader else ""
-        wordings = {normal[t] if t in normal else normal.setdefault(t, normalise(t)) for t in printed}
-        rows.append(Cluster(
-            list=kind, cluster_id=cid, representative=representative,
-            townships=len({places[e] for e in editions}) if places is not None else None,
-            editions=len(editions), items=count[0], wordings=len(wordings),
-        ))  # fmt: skip
-    rank = {k: n for n, k in enumerate(KINDS)}
-    return sorted(rows, key=lambda c: (rank[c.list], -(c.townships or c.editions), -c.items, c.cluster_id))

@@ -72,7 +72,7 @@ ORDER BY {PLACE}
     ),
     "v_items_by_township": (
         "Items per list and category of each place's latest edition｜各乡镇（最新版本）各清单各类别事项数",
-        f"""
+        """
 SELECT e.province, e.city, e.district, e.township, e.edition_id, e.published,
        d.list, d.list_title, d.category_no, d.category, d.items, d.declared_count
 FROM v_latest_editions e

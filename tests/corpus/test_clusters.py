@@ -16,7 +16,7 @@ import pytest
 from helpers import RAW, docx_rows
 
 import pipeline.corpus.clusters as clusters
-from pipeline.corpus.clusters import THRESHOLDS, Cluster, DutyText, Membership, cluster_duties, cluster_table
+from pipeline.corpus.clusters import THRESHOLDS, DutyText, Membership, cluster_duties, cluster_texts
 from pipeline.diff.match import normalise, similarity
 
 KINDS = ("basic", "coordinated", "reclaimed")
@@ -172,8 +172,6 @@ def test_lists_never_mix():
     assert got[1].cluster_id == got[2].cluster_id
     for m in got:
         assert {n.list for n in got if n.cluster_id == m.cluster_id} == {m.list}
-    table = cluster_table(got, items)
-    assert [(c.list, c.items) for c in table] == [("basic", 1), ("coordinated", 1), ("reclaimed", 2)]
 
 
 # --- determinism and the computation --------------------------------------------------------------------
@@ -190,7 +188,6 @@ def test_shuffled_input_gives_the_same_clusters(published):
         memberships = cluster_duties(shuffled)
         assert [(m.edition_id, m.list, m.seq) for m in memberships] == [(i.edition_id, i.list, i.seq) for i in shuffled]
         assert by_item(memberships) == first
-        assert cluster_table(memberships, shuffled) == cluster_table(list(first.values()), items)
 
 
 def test_cluster_ids_do_not_depend_on_other_clusters(published):
@@ -246,7 +243,7 @@ def test_blocks_give_exactly_the_leader_clustering(published, monkeypatch):
 
 def test_empty_input():
     assert cluster_duties([]) == []
-    assert cluster_table([], []) == []
+    assert cluster_texts({}) == {}
 
 
 def test_threshold_override_and_bad_input():
@@ -259,37 +256,20 @@ def test_threshold_override_and_bad_input():
         cluster_duties([DutyText("a", "other", 1, "x")])
 
 
-# --- the cluster table ------------------------------------------------------------------------------------
+# --- distinct texts -------------------------------------------------------------------------------------
 
 
-def test_cluster_table_counts_townships_editions_and_items():
-    """Three editions of two townships; the representative is the wording most editions print."""
+def test_texts_with_their_counts_cluster_as_their_items_do():
+    """The database passes each distinct printing with how many items print it; punctuation aside, a repeat
+    is the same wording, and the commonest wording is the representative (similarity 1)."""
     a = "负责档案的收集、归档、管理、移交等工作。"
     b = "负责档案的收集、整理、归档、保管、利用、移交等工作。"
-    items = [
-        DutyText("songzhuang-2025-07", "basic", 5, a),
-        DutyText("songzhuang-2026-01", "basic", 7, a),
-        DutyText("qingshi-2026-03", "basic", 2, b),
-        DutyText("qingshi-2026-03", "basic", 3, "负责档案的收集，归档，管理，移交等工作"),  # a repeat, other punctuation
-        DutyText("qingshi-2026-03", "reclaimed", 1, "对惠民保征缴工作的考核"),
-    ]
-    places = {"songzhuang-2025-07": ("河南省", "洛阳市", "孟津区", "送庄镇"), "songzhuang-2026-01": ("河南省", "洛阳市", "孟津区", "送庄镇"),
-              "qingshi-2026-03": ("某省", "某市", "某县", "青石镇")}  # fmt: skip
-    memberships = cluster_duties(items)
-    table = cluster_table(memberships, items, places)
-    archive = memberships[0].cluster_id
-    assert [m.cluster_id == archive for m in memberships] == [True, True, True, True, False]
-    assert table[0] == Cluster("basic", archive, a, townships=2, editions=3, items=4, wordings=2)
-    assert table[1][2:] == ("对惠民保征缴工作的考核", 1, 1, 1, 1)
-    assert [c.townships for c in cluster_table(memberships, items)] == [None, None]
-    assert cluster_table(memberships[::-1], items, places) == table  # joined on edition, list and seq
-    with pytest.raises(ValueError, match="no place"):
-        cluster_table(memberships, items, {"qingshi-2026-03": "青石镇"})
-
-
-def test_cluster_table_of_the_published_edition(published):
-    items = edition("songzhuang-2025-07", published)
-    table = cluster_table(cluster_duties(items), items)
-    assert Counter(c.list for c in table) == COUNTS
-    assert {c.representative for c in table if c.list == "basic"} == set(published["basic"])
-    assert {(c.editions, c.items, c.wordings) for c in table} == {(1, 1, 1)}
+    placed = cluster_texts({("basic", a): 2, ("basic", b): 1, ("basic", "负责档案的收集，归档，管理，移交等工作"): 1,
+                            ("reclaimed", "对惠民保征缴工作的考核"): 1})
+    archive = placed[("basic", a)][1]
+    assert {k: v[1] == archive for k, v in placed.items()} == {
+        ("basic", a): True, ("basic", b): True, ("basic", "负责档案的收集，归档，管理，移交等工作"): True,
+        ("reclaimed", "对惠民保征缴工作的考核"): False}
+    assert placed[("basic", a)][2] == placed[("basic", "负责档案的收集，归档，管理，移交等工作")][2] == 1.0
+    assert placed[("basic", a)][0] == placed[("basic", "负责档案的收集，归档，管理，移交等工作")][0]  # one wording
+    assert 0.6 <= placed[("basic", b)][2] < 1.0
