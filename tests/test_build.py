@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -61,6 +64,10 @@ def test_consecutive_editions_are_diffed_and_collected(raw, tmp_path):
     changes = json.loads((diff_dir / "changes.json").read_text(encoding="utf-8"))
     assert [(c["change"], c["old_seq"], c["new_seq"], c["fields"]) for c in changes] == [("modified", 2, 2, ["text"])]
     assert (out / "duties.duckdb").is_file() and (out / "datapackage.json").is_file()
+    # what an analyst runs first: the reference validator of Data Package, as a command, finds it valid
+    frictionless = Path(sys.executable).with_name("frictionless")
+    run = subprocess.run([frictionless, "validate", out / "datapackage.json"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:]
     assert build.build_all(raw, out) == []  # and nothing to redo
 
 
