@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 .PHONY: all test bench fuzz fixtures fixtures-pdf schemas clean
 
 all: $(STAMP)
-	$(PY) -m pipeline build $(RAW) --out $(OUT)
+	$(VENV)/bin/dutylists build $(RAW) --out $(OUT)
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -207,7 +207,7 @@ def _raise_for_failures(rows: list[ReportRow], out_dir: Path) -> None:
     bugs = [r for r in failures if r.error.startswith("error: internal:")]
     if bugs:
         raise EditionBug(f"{len(bugs)} of {len(rows)} editions hit a bug, first {bugs[0].edition_id}: "
-                         f"{bugs[0].error.removeprefix('error: internal: ')} ({where}; rerun it with `pipeline extract --debug`)")
+                         f"{bugs[0].error.removeprefix('error: internal: ')} ({where}; rerun it with `dutylists --debug extract`)")
     raise InputError("editions_failed", f"{len(failures)} of {len(rows)} editions failed ({where}); the others are written")
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -194,10 +196,56 @@ def test_validate_rejects_a_directory_that_is_not_an_edition(tmp_path):
     assert "duties.json is missing" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["extract", "validate", "build", "diff"])
-def test_help(command):
-    result = run(command, "--help")
-    assert result.returncode == 0 and "usage:" in result.stdout
+DUTYLISTS = Path(sys.executable).with_name("dutylists")  # the console command pyproject.toml declares
+
+
+def dutylists(*args: str):
+    return subprocess.run([DUTYLISTS, *args], capture_output=True, text=True, cwd=ROOT)
+
+
+# each command's help names it in Chinese and in English
+@pytest.mark.parametrize("command, zh", [("extract", "提取"), ("validate", "校验"), ("build", "构建"), ("diff", "比较")])
+def test_help_in_chinese_and_english(command, zh):
+    top = dutylists("--help")
+    assert top.returncode == 0 and top.stdout.startswith("usage: dutylists ")
+    assert f"{zh} {command}:" in top.stdout and "退出状态 exit status" in top.stdout
+    result = dutylists(command, "--help")
+    assert result.returncode == 0 and result.stdout.startswith(f"usage: dutylists {command} ")
+    assert "显示帮助 show this help" in result.stdout and "退出状态 exit status" in result.stdout
+
+
+def test_version_is_the_packages():
+    declared = re.search(r'^version = "(.+)"$', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)[1]
+    for result in (dutylists("--version"), run("--version")):
+        assert (result.returncode, result.stdout) == (0, f"dutylists {declared}\n")
+
+
+def test_the_console_command_runs_the_pipeline(tmp_path):
+    out = tmp_path / "out"
+    result = dutylists("extract", str(write_docx(tmp_path / "e.docx")), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("e: basic 3, coordinated 2, reclaimed 2 → ")
+    assert dutylists("validate", str(out)).stdout == "e: valid\n"
+
+
+def test_exit_status_for_scripts(tmp_path, monkeypatch, capsys):
+    """0 done, 2 bad input or a bad command line, 3 a bug, 130 interrupted: what a shell script can test."""
+    assert dutylists("extract", "--out", str(tmp_path / "o")).returncode == 2  # no files: a bad command line
+    assert dutylists("frobnicate").returncode == 2
+    assert dutylists("validate", str(tmp_path)).returncode == 2  # not an edition directory
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    def bug(args):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("pipeline.cli._validate", interrupted)
+    assert main(["validate", str(tmp_path)]) == 130
+    assert capsys.readouterr().err == "interrupted\n"
+    monkeypatch.setattr("pipeline.cli._validate", bug)
+    assert main(["validate", str(tmp_path)]) == 3
+    assert capsys.readouterr().err == "error: internal: ZeroDivisionError: division by zero (rerun with --debug)\n"
 
 
 def test_max_inflate_mb_sets_the_size_limit(tmp_path, capsys):
