@@ -115,6 +115,10 @@ class _Formats:
         return self.made[key]
 
 
+def _looks_rich(text: str) -> bool:
+    return text.startswith("<r>") and text.endswith("</r>")
+
+
 @dataclass
 class _Sheet:
     """A sheet's cells (1-based row and column, value, style), gathered before any is written."""
@@ -149,6 +153,11 @@ class _Sheet:
             fmt = formats.get(style)
             if value is None:
                 ws.write_blank(row - 1, col - 1, None, fmt)
+            elif isinstance(value, str) and _looks_rich(value):
+                # XlsxWriter takes such a text for rich-text XML of its own and copies it unescaped (the
+                # cell reads empty, or the workbook breaks): written as two runs of the cell's format, escaped
+                runs = [fmt, value[:1], fmt, value[1:]] if fmt else [value[:1], value[1:]]
+                ws.write_rich_string(row - 1, col - 1, *runs, fmt)
             elif isinstance(value, str):
                 ws.write_string(row - 1, col - 1, value, fmt)  # never a formula or a link
             elif isinstance(value, bool):
