@@ -120,8 +120,9 @@ def extract_to(files: list[Path], out: Path, edition_id: str | None = None, *, f
 def edition_extras() -> tuple:
     """Deliverables written inside the edition directory before it is moved into place."""
     from pipeline.deliver.xlsx import write_workbook
+    from pipeline.report.edition import write_edition_report
 
-    return (write_workbook,)
+    return (write_workbook, write_edition_report)
 
 
 # ---------------------------------------------------------------- make all
@@ -235,23 +236,25 @@ def catalogue_key(out_dir: Path, code: str) -> str:
 
 
 def build_catalogue(out_dir: Path, code: str) -> bool:
-    """dataset/, duties.duckdb and datapackage.json for the directories present; False when already so."""
+    """dataset/, duties.duckdb, datapackage.json and index.html for the directories present; False when already so."""
     from pipeline.deliver.database import DATABASE, build_database
     from pipeline.deliver.datapackage import DESCRIPTOR, write_datapackage
     from pipeline.deliver.dataset import sync_dataset
+    from pipeline.report.index import INDEX, write_index
 
     key = catalogue_key(out_dir, code)
-    if _up_to_date(out_dir, key, CATALOGUE_KEY_FILE) and all((out_dir / f).exists() for f in (DATABASE, DESCRIPTOR, DATASET)):
+    if _up_to_date(out_dir, key, CATALOGUE_KEY_FILE) and all((out_dir / f).exists() for f in (DATABASE, DESCRIPTOR, DATASET, INDEX)):
         return False
     try:
         (out_dir / CATALOGUE_KEY_FILE).unlink(missing_ok=True)  # stale from here until all three are written
         sync_dataset(out_dir, ((d, read_edition_info(d)) for d in edition_dirs(out_dir)))
         build_database(out_dir)
         write_datapackage(out_dir)
+        write_index(out_dir)
     except OSError as err:
         raise output_unwritable(err, out_dir) from err
     write_key(out_dir / CATALOGUE_KEY_FILE, key)
-    print(f"{out_dir}: {DATASET}/, {DATABASE}, {DESCRIPTOR}", file=sys.stderr)
+    print(f"{out_dir}: {DATASET}/, {DATABASE}, {DESCRIPTOR}, {INDEX}", file=sys.stderr)
     return True
 
 

@@ -247,7 +247,7 @@ def test_bad_input_gives_its_code_exit_2_and_one_line(code, tmp_path, capsys, mo
     assert errors == [err.splitlines()[-1]] and errors[0].startswith(f"error[{code}]: "), err
     if code == "editions_failed":  # the good edition is written whole, the failed one not at all
         assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [
-            "build-report.csv", "datapackage.json", "dataset", "duties.duckdb", "good-2026-03"]
+            "build-report.csv", "datapackage.json", "dataset", "duties.duckdb", "good-2026-03", "index.html"]
     else:
         assert not (tmp_path / "out").exists()  # nothing half-written
 

@@ -5,9 +5,9 @@
 
 Steps, one module each: load (edition dir → items), match (pair items by
 content), changes (pairs → change and field rows), report (summary.json and
-report.md), write (files, all or nothing). Which editions `make all` diffs
-(consecutive editions of one place) is pipeline.editions' answer, not this
-package's.
+report.md; report.html is pipeline.report.diff's), write (files, all or
+nothing). Which editions `make all` diffs (consecutive editions of one place)
+is pipeline.editions' answer, not this package's.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def run_diff(old_dir: Path, new_dir: Path, out_dir: Path, *, force: bool = False
 
 def diff_into(old_dir: Path, new_dir: Path, directory: Path, *, force: bool = False) -> dict:
     """The diff of two edition directories written into the empty `directory`; returns summary.json's content."""
+    from pipeline.report.diff import write_diff_report  # here: it imports this package's modules
     old, new = load_edition(Path(old_dir)), load_edition(Path(new_dir))
     if not force:
         check_same_township(old.meta, new.meta)
@@ -52,4 +53,5 @@ def diff_into(old_dir: Path, new_dir: Path, directory: Path, *, force: bool = Fa
     write_table(result.field_changes, FIELD_CHANGES_SCHEMA, directory, "field_changes")
     write_json(summary, directory / "summary.json")
     (directory / "report.md").write_text(render(summary, result, old.meta, new.meta), encoding="utf-8")
+    write_diff_report(directory, summary, result, old.meta, new.meta)
     return summary

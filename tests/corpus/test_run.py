@@ -43,7 +43,7 @@ def test_a_task_stages_the_edition_with_its_key_and_reports_it(tmp_path):
     staged = tmp_path / "out" / result.staged
     assert staged.parent == tmp_path / "out" and staged.name.startswith(".town-2026-03.")  # hidden until installed
     assert (staged / ".build-key").read_text() == "key-of-town-2026-03\n"
-    assert {"edition.json", "duties.json", "basic_duties.parquet", "town-2026-03.xlsx"} <= {p.name for p in staged.iterdir()}
+    assert {"edition.json", "duties.json", "basic_duties.parquet", "town-2026-03.xlsx", "report.html"} <= {p.name for p in staged.iterdir()}
     assert result.summary == "basic 3, coordinated 2, reclaimed 2 (txt agree)"  # builders' rows: 3, 2, 2 items
 
 
@@ -106,7 +106,7 @@ def test_the_cluster_path_builds_what_the_local_path_builds(tmp_path):
     assert code == 2
     assert _files(tmp_path / "cluster") == _files(tmp_path / "local")
     assert sorted(p.name for p in (tmp_path / "cluster").iterdir() if not p.name.startswith(".")) == sorted([
-        "build-report.csv", "datapackage.json", "dataset", "diffs", "duties.duckdb",
+        "build-report.csv", "datapackage.json", "dataset", "diffs", "duties.duckdb", "index.html",
         "河南省-某市-甲县-城关镇-2026-03", "河南省-某市-甲县-城关镇-2026-09", "山东省-某市-乙县-城关镇-2026-03",
     ])  # fmt: skip
     report = (tmp_path / "cluster" / "build-report.csv").read_text(encoding="utf-8")

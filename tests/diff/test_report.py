@@ -78,7 +78,7 @@ def test_output_files_and_formats(base, run):
     result = run(base, edited(base))
     names = sorted(p.name for p in result.out.iterdir())
     assert names == sorted(["changes.parquet", "changes.csv", "changes.json", "field_changes.parquet",
-                            "field_changes.csv", "summary.json", "report.md"])  # fmt: skip
+                            "field_changes.csv", "summary.json", "report.md", "report.html"])  # fmt: skip
     table = pq.read_table(result.out / "changes.parquet")
     assert table.schema.names == CHANGE_COLUMNS
     assert pa.types.is_list(table.schema.field("fields").type)
