@@ -129,7 +129,7 @@ def _group_fields(field_rows: list[dict]) -> dict[tuple, list[dict]]:
 
 def _section(change: str, rows: list[dict], by_item: dict, titles: dict) -> list[str]:
     if change == "renumbered":
-        return _renumbered(rows, titles)
+        return renumbered_runs(rows, titles)
     out = []
     for r in rows:
         title = _title(r, titles)
@@ -188,7 +188,7 @@ def _value(row: dict, value: str | None) -> str | None:
     return _field(row).label(value)
 
 
-def _renumbered(rows: list[dict], titles: dict) -> list[str]:
+def renumbered_runs(rows: list[dict], titles: dict) -> list[str]:
     """Fold runs of consecutive items that shifted by the same amount into one line."""
     out = []
     rows = sorted(rows, key=lambda r: r["old_seq"])

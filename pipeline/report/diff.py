@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from pipeline.diff.changes import CHANGES, Diff
-from pipeline.diff.report import CHANGE_NAMES, _renumbered, list_of
+from pipeline.diff.report import CHANGE_NAMES, list_of, renumbered_runs
 from pipeline.lists import KINDS
 from pipeline.models import EditionMeta
 from pipeline.report.page import bar_chart, bilingual, document, esc, figure, heading, month, table, write_page
@@ -198,7 +198,7 @@ def mark_changes(old: str, new: str) -> tuple[str, str]:
 
 def _renumbered_runs(rows: list[dict], titles: dict, fields: dict) -> str:
     """report.md's runs, one line per shift, as a list."""
-    return "<ul>" + "".join(f"<li>{esc(line.removeprefix('- '))}</li>" for line in _renumbered(rows, titles)) + "</ul>"
+    return "<ul>" + "".join(f"<li>{esc(line.removeprefix('- '))}</li>" for line in renumbered_runs(rows, titles)) + "</ul>"
 
 
 SECTIONS = {"added": _added, "removed": _removed, "modified": _modified, "recategorised": _recategorised,
