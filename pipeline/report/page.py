@@ -77,6 +77,9 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); border-top: 1px
   a { color: inherit; text-decoration: none; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
+  /* a flex row split across pages shrinks the chart left behind: on paper the table, then its chart */
+  .figure { display: block; }
+  figure.chart { max-width: 170mm; }
   tr, figure.chart, .figure > table { break-inside: avoid; page-break-inside: avoid; }
   th { background: #e6e6e6 !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   svg .bar0 { fill: #222; } svg .bar1 { fill: #888; } svg .bar2 { fill: #c4c4c4; }
