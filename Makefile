@@ -16,11 +16,12 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 # extractors beside the peer libraries; the corpus build (editions/min per format and jobs, peak memory
-# at 20 and 200 editions); duty clusters' thresholds and scale
+# at 20 and 200 editions); duty clusters' thresholds and scale; the published edition scanned, read by OCR
 bench: $(STAMP)
 	$(PY) -m bench
 	$(PY) -m bench.corpus
 	$(PY) -m bench.clusters --quick
+	$(PY) -m bench.ocr
 
 # mutation testing of raw/'s files (a few thousand mutants, minutes): identical data or one clean error
 fuzz: $(STAMP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import re
@@ -19,8 +20,8 @@ from pipeline.corpus.task import TaskResult
 from pipeline.editions import Found, check_edition_id, consecutive_pairs, edition_id_of, find_editions
 from pipeline.errors import InputError, display_path, locating, output_unwritable
 from pipeline.lock import locked
-from pipeline.extract import extract
-from pipeline.models import Edition, EditionInfo, EditionMeta, ListSummary, Source, Warning_
+from pipeline.extract import documents, extract
+from pipeline.models import Edition, EditionInfo, EditionMeta, ListSummary, OcrUse, Source, Warning_
 from pipeline.normalise.edition import build_edition
 from pipeline.outputs import DATASET, DIFFS, diff_dirs, edition_dirs, read_edition_info
 from pipeline.settings import Settings
@@ -66,19 +67,23 @@ def _info(edition: Edition, sources: list[Source], warnings: list[Warning_]) -> 
 def extract_edition(files: list[Path], edition_id: str) -> Extracted:
     """Extract every format of one edition; they must agree record for record."""
     results = []
-    for path in files:
-        doc = extract(path)
+    for document in documents(files):
+        doc = extract(document if len(document) > 1 else document[0])
+        path = document[0]
         with locating(file=path):
             edition, warnings = build_edition(doc, edition_id)
-        source = Source(file=path.name, format=doc.format, sha256=sha256_of(path), pages=doc.pages)
-        results.append((path, edition, warnings, source))
+        ocr = OcrUse(**dataclasses.asdict(doc.ocr)) if doc.ocr else None
+        # the page images of one scan: a source each, the pages counted on the first
+        sources = [Source(file=page.name, format=doc.format, sha256=sha256_of(page), pages=doc.pages if i == 0 else None,
+                          ocr=ocr) for i, page in enumerate(document)]
+        results.append((path, edition, warnings, sources))
     first_path, first, warnings, _ = results[0]
     for path, other, _, _ in results[1:]:
         differing = disagreements(first, other)
         if differing:
             shown = "; ".join(differing[:12]) + (f"; … {len(differing) - 12} more" if len(differing) > 12 else "")
             raise InputError("formats_disagree", f"formats disagree with {first_path.name} on {len(differing)} records: {shown}", file=path)
-    sources = [source for *_, source in results]
+    sources = [source for *_, group in results for source in group]
     return Extracted(first, _info(first, sources, warnings))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import EXIT_INPUT, EXIT_INTERNAL, InputError, display_path
-from pipeline.extract.pdf_page import DEFAULT_PDF_READER, PDF_READERS
+from pipeline.extract.pdf_page import DEFAULT_PDF_READER, PDF_READERS, OcrSettings
 from pipeline.limits import DEFAULT_CONVERSION_TIMEOUT_S, DEFAULT_MAX_INFLATE_MB
 from pipeline.settings import Settings
 
@@ -127,6 +127,9 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--pdf-reader", choices=list(PDF_READERS), default=DEFAULT_PDF_READER,
                      help="PDF 读取库 the library that reads PDF pages: pdfium (the default, about 10x faster) or pdfplumber "
                           "(the reference; the same records on every fixture)")
+    top.add_argument("--ocr-dpi", type=_positive, default=OcrSettings.dpi, metavar="DPI",
+                     help="识别分辨率 render scanned pages at this resolution for the OCR "
+                          f"(default {OcrSettings.dpi}; see README, Scanned editions)")
     sub = top.add_subparsers(dest="command", required=True, metavar="{extract,validate,build,diff}",
                              title="命令 commands")
 
@@ -137,6 +140,8 @@ def parser() -> argparse.ArgumentParser:
                    help="输出目录 output directory, replaced atomically if it is a previous edition output or empty")
     p.add_argument("--edition-id", help="版本标识 defaults to the first file's stem")
     p.add_argument("--force", action="store_true", help="强制替换 replace --out even if it is not an edition output")
+    p.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                   help=f"并行数 scanned pages read by OCR at once, each in a worker process (default: the cores, {os.cpu_count()})")
 
     p = _command(sub, "validate", _validate)
     p.add_argument("dir", type=Path, help="版本目录 an edition directory (holding edition.json)")
@@ -175,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.reconfigure(errors="backslashreplace")  # a file name that is not UTF-8 still prints
     quiet_libraries()
     try:
-        with Settings(args.max_inflate_mb, args.conversion_timeout, args.pdf_reader).applied():
+        # a build's editions run in parallel already: there each reads its scanned pages one at a time
+        ocr = OcrSettings(args.ocr_dpi, args.jobs if args.command == "extract" else 1)
+        with Settings(args.max_inflate_mb, args.conversion_timeout, args.pdf_reader, ocr).applied():
             args.run(args)
     except InputError as err:
         if args.debug:

@@ -8,8 +8,9 @@ _META = [f for f in EditionMeta.model_fields if f != "edition_id"]
 
 
 def _records(edition: Edition) -> dict[tuple[str, int], dict]:
+    """Each item's published content (not how sure an OCR was of it)."""
     return {
-        (kind, item.seq): {"category": category.category, **item.model_dump()}
+        (kind, item.seq): {"category": category.category, **item.model_dump(exclude={"ocr_confidence"})}
         for kind, duty_list in edition.lists.items()
         for category in duty_list.categories
         for item in category.items

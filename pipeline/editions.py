@@ -13,6 +13,8 @@ cannot disagree.
   name, so the folders are part of the id; they are always part of it, not only
   when two stems collide, so that an id never changes when another file is
   added. Files of one folder sharing a stem are one edition in several formats.
+  A page image's stem ends with its page number, which is not part of the id
+  (`城关镇-2025-07.1.jpg`, `城关镇-2025-07.2.jpg`: one scanned edition).
   The id names a directory, so it must be a plain name.
 - The **place** is what the document's cover says: (province, city, district,
   township). Two editions are of one place only when all four agree, so two
@@ -31,7 +33,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from pipeline.errors import InputError, display_path
-from pipeline.extract import FORMATS
+from pipeline.extract import FORMATS, file_stem
 from pipeline.outputs import RESERVED_NAMES
 
 # a diff directory is named `<old>__<new>`, and file names end at 255 bytes
@@ -97,7 +99,7 @@ def _is_utf8(text: str) -> bool:
 def edition_id_of(path: Path | str) -> str:
     """The edition id of a published file: its stem, checked."""
     path = Path(path)
-    return check_edition_id(path.stem, file=path)
+    return check_edition_id(file_stem(path), file=path)
 
 
 ID_JOINER = "-"
@@ -136,7 +138,7 @@ def published_files(raw_dir: Path) -> Iterator[Path]:
 def edition_id_in(raw_dir: Path, path: Path) -> str:
     """The edition id of a file below `raw_dir`: its folders and stem joined by ID_JOINER, checked."""
     relative = path.relative_to(raw_dir)
-    return check_edition_id(ID_JOINER.join([*relative.parent.parts, relative.stem]), file=relative)
+    return check_edition_id(ID_JOINER.join([*relative.parent.parts, file_stem(relative)]), file=relative)
 
 
 def find_editions(raw_dir: Path | str) -> Found:

@@ -36,7 +36,8 @@ CODES: dict[str, str] = {
     "pdf_page_unreadable": "the PDF library cannot read a page",
     "pdf_damaged": "the PDF library reports lost data on a page (a damaged stream)",
     "text_crosses_column": "text on a PDF page runs across a column boundary of its table",
-    "no_text_layer": "a PDF with no text (a scan, or empty pages)",
+    "no_text_layer": "a PDF with no text (empty pages, or a scan on which the OCR read nothing)",
+    "image_unreadable": "a page image (.png, .jpg, .tif) that cannot be decoded (another format, truncated, damaged)",
     "workbook_unreadable": "not a readable workbook (.xlsx, .xls, .ods: corrupt, truncated or another format)",
     "workbook_encrypted": "a workbook protected by a password",
     "html_unreadable": "a web page that cannot be read as HTML, or whose declared encoding does not decode it",
@@ -73,6 +74,14 @@ CODES: dict[str, str] = {
 }
 
 
+def _restored(code: str, message: str, state: dict) -> "InputError":
+    """An InputError as pickled: its code was checked when it was first raised."""
+    err = InputError.__new__(InputError)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    return err
+
+
 class InputError(Exception):
     """Bad input, located as precisely as we can: file, page or line, list, category, item."""
 
@@ -97,6 +106,10 @@ class InputError(Exception):
         self.list_kind = list_kind
         self.category = category
         self.seq = seq
+
+    def __reduce__(self):
+        """Picklable, so that a worker process (a page read by OCR) can hand it back as it is."""
+        return _restored, (self.code, self.message, dict(self.__dict__))
 
     def located(self, *, file: Path | str | None = None, **context: object) -> "InputError":
         """Fill in location fields that the raiser could not know; keeps what it knew."""

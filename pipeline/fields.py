@@ -35,6 +35,16 @@ Extra = Annotated[
         ),
     ),
 ]
+OcrConfidence = Annotated[
+    float | None,
+    Field(
+        default=None, ge=0, le=1,
+        description=desc(
+            "Read by OCR (a scan): the lowest confidence of the item's characters, 0-1; null when read from text",
+            "文字识别置信度",
+        ),
+    ),
+]
 Departments = Annotated[
     list[str], Field(description=desc("Higher-level departments, in published order", "上级部门（按原文顺序）"))
 ]

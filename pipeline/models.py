@@ -93,11 +93,23 @@ class DutyList(Strict):
         return self
 
 
+class OcrUse(Strict):
+    """How a source's scanned pages were read."""
+
+    engine: str = Field(description=desc("The OCR engine", "文字识别引擎"))
+    version: str = Field(description=desc("Its version (the Python package's)", "版本"))
+    dpi: int = Field(gt=0, description=desc("Resolution the pages were rendered at", "识别分辨率"))
+    pages: list[int] = Field(description=desc("Pages read by OCR (1-based); the others had a text layer", "识别的页"))
+    proofread_below: float = Field(description=desc(
+        "Items whose least sure character has a lower confidence are warned of (ocr_low_confidence)", "校对阈值"))
+
+
 class Source(Strict):
     file: str
     format: Format
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     pages: int | None = None
+    ocr: OcrUse | None = Field(default=None, description=desc("Set when pages were read by OCR (a scan)", "文字识别"))
 
 
 class EditionMeta(Strict):

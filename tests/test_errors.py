@@ -181,6 +181,7 @@ CASES = {
         b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", b"<< /Font << /F1 5 0 R >> >>",
         [b"<< /Type /Font /Subtype /Type0 /BaseFont /X /DescendantFonts 7 >>"])),
     "no_text_layer": _file("bad.pdf", image_only_pdf()),
+    "image_unreadable": _file("bad.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40),
     "no_table": _file("bad.pdf", one_page_pdf(
         b"BT /F1 12 Tf 72 700 Td (Just a letter, no table) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [builders.HELVETICA])),
     "no_title": _docx(front=["会议纪要", "一、会议内容"], tables=[]),

@@ -80,6 +80,8 @@ NOTES = {
     ("parquet", "map"): ("any", "map; Parquet map<string, string>, keys in printed order"),
     # pandas, through which frictionless reads Parquet, turns integers with a null among them into floats
     ("parquet", "nullable integer"): ("any", "Parquet int64, null where missing"),
+    # … and nulls among numbers into NaN, which a minimum then rejects
+    ("parquet", "nullable number"): ("any", "Parquet double, null where missing"),
 }
 
 
@@ -98,7 +100,7 @@ def resource_name(edition_id: str, table: str, fmt: str) -> str:
 
 def _type_and_note(c: Column, fmt: str) -> tuple[str, str | None]:
     """The Table Schema type of a column in a file of `fmt`, and the note its description then carries."""
-    kind = "nullable integer" if c.kind == "integer" and c.nullable else c.kind
+    kind = f"nullable {c.kind}" if c.kind in ("integer", "number") and c.nullable else c.kind
     return NOTES.get((fmt, kind), (c.kind, None))
 
 
@@ -111,7 +113,7 @@ def field_descriptor(c: Column, fmt: str) -> dict:
         constraints["required"] = True
     if c.enum:
         constraints["enum"] = list(c.enum)
-    if c.minimum is not None:
+    if c.minimum is not None and kind != "any":  # a type frictionless cannot check takes no bounds
         constraints["minimum"] = c.minimum
     if constraints:
         field["constraints"] = constraints

@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from pipeline.errors import InputError, locating
-from pipeline.extract.pdf_page import PDF_READERS, PageObjects, pdf_reader
+from pipeline.extract.pdf_page import PDF_READERS, PageObjects, ocr_settings, pdf_reader
 from pipeline.extract.pdf_streams import watched
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 from pipeline.normalise.radicals import TABLE as RADICALS
@@ -76,6 +76,7 @@ _LEADER = re.compile(r"(?:\s*[.·…․‥⋯]){4,}\s*")  # table-of-contents do
 # 序号 cell start: a number (not the `29项）` of a heading wrapped in the cell), or 一、
 _ANCHOR = re.compile(r"^\s*(\d{1,4}(?![\d项）)])|[一二三四五六七八九十]+\s*[、.．])")
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")  # a category heading: 一、党的建设（29项）
+_HEADING_UNNUMBERED = re.compile(r"^\s*、.*[（(]\s*\d+\s*项\s*[）)]\s*$")
 _WS = re.compile(r"\s+")
 
 
@@ -175,7 +176,7 @@ def page_chars(page: PageObjects, s: PdfSettings) -> PageText:
         if len(c["text"]) == 1 and ord(c["text"]) in RADICALS:  # ⻔ for 门: see normalise/radicals.py
             c["text"] = RADICALS[ord(c["text"])]
     letters = sum(1 for c in chars if not c["text"].isspace())
-    gap_spaces = not any(c["text"] == " " for c in chars)
+    gap_spaces = not page.spaces_are_glyphs and not any(c["text"] == " " for c in chars)
     chars = [c for c in chars if not c["text"].isspace() or c["text"] == " "]
     return PageText(drop_page_numbers(chars, page.height, gap_spaces, s), gap_spaces, letters)
 
@@ -848,10 +849,17 @@ def merged_columns(lines: list[Line], layout: Layout, bounds: list[float], rules
         for ln in lines:
             for run in text_runs(ln.chars, s):
                 first, last = _column_of(_mid_x(run[0]), bounds), _column_of(_mid_x(run[-1]), bounds)
-                if last > first and _HEADING.match(line_text(run, False, s)):
+                if last > first and _heading_run(run, s):
                     for j in range(first + 1, last + 1):
                         owner[j] = owner[first]
     return owner
+
+
+def _heading_run(run: list[dict], s: PdfSettings) -> bool:
+    """A run of glyphs that is a category heading; read by OCR, also one whose number was not read
+    (`、平安法治（2项）`: a lone flat 一 is often not detected; assemble gives it the next number)."""
+    text = line_text(run, False, s)
+    return bool(_HEADING.match(text) or ("conf" in run[0] and _HEADING_UNNUMBERED.match(text)))
 
 
 def text_runs(chars: list[dict], s: PdfSettings) -> list[list[dict]]:
@@ -877,6 +885,8 @@ def run_across(lines: list[Line], owner: list[int], bounds: list[float], s: PdfS
     """
     for ln in lines:
         for run in text_runs(ln.chars, s):
+            if "conf" in run[0]:  # read by OCR: it reads a row across its cells, and its boxes are estimates
+                continue
             for piece in _parted(run, bounds, s):
                 first, last = _column_of(_mid_x(piece[0]), bounds), _column_of(_mid_x(piece[-1]), bounds)
                 if owner[first] != owner[last]:
@@ -967,6 +977,15 @@ def paragraphs(lines: list[Line], gap_spaces: bool, s: PdfSettings) -> list[str]
             paras[-1].append(text)
         prev = ln
     return ["\n".join(p) for p in paras if any(p)]
+
+
+def least_confidence(chars: list[dict]) -> float | None:
+    """The OCR's lowest confidence among the chars (None: none was read by OCR)."""
+    return min((c["conf"] for c in chars if "conf" in c), default=None)
+
+
+def _least(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
 
 
 # --------------------------------------------------------------------------- #
@@ -1092,7 +1111,8 @@ class _Builder:
             if i in categories:
                 cells[o.layout.column("category")] = categories[i]
             if any(cells):
-                self._add_row(cells, merged_down(rules, o, y0) if o.layout.ruled_h else set(), where)
+                self._add_row(cells, merged_down(rules, o, y0) if o.layout.ruled_h else set(), where,
+                              least_confidence(band))
 
     def _category_cells(self, chars: list[dict], bands: list[tuple[float, float]],
                         gap_spaces: bool) -> tuple[list[dict], dict[int, str]]:
@@ -1112,7 +1132,7 @@ class _Builder:
         ids = {id(c) for c in own}
         return [c for c in chars if id(c) not in ids], {i: cell_text(b, gap_spaces, s) for i, b in zip(starts, blocks)}
 
-    def _add_row(self, cells: list[str], continued: set[int], where: str) -> None:
+    def _add_row(self, cells: list[str], continued: set[int], where: str, confidence: float | None = None) -> None:
         """A row; the cells of columns merged down from the row above go into that row's cell (raw.py: "" here)."""
         o = self.open
         rows = o.table.rows
@@ -1121,20 +1141,30 @@ class _Builder:
                 owner = rows[o.spans[col]]
                 merged = list(owner.cells)
                 merged[col] = f"{merged[col]}\n{cells[col]}" if merged[col] else cells[col]
-                rows[o.spans[col]] = RawRow(tuple(merged), owner.where)
+                rows[o.spans[col]] = RawRow(tuple(merged), owner.where, _least(owner.confidence, confidence))
                 cells[col] = ""
-        rows.append(RawRow(tuple(cells), where))
+        rows.append(RawRow(tuple(cells), where, confidence))
         o.spans = {col: o.spans[col] if col in continued and col in o.spans else len(rows) - 1 for col in range(len(cells))}
 
     def finish(self, pages: int) -> RawDocument:
         if self.letters == 0:
-            msg = "no text layer: the PDF looks like a scan, and OCR is not supported" if self.images else "no text layer: the PDF contains no text"
+            msg = "no text: the pages are images (a scan) and the OCR read no text on them" if self.images else "no text layer: the PDF contains no text"
             raise InputError("no_text_layer", msg, file=self.path, where="page 1")
         if not self.tables:
             raise InputError("no_table", "no duty-list table found (no header row starting 序号 | 事项名称)", file=self.path,
                              where=f"pages 1-{pages}" if pages > 1 else "page 1")
         front = [p for lines, gap_spaces in self.front_pages for p in paragraphs(lines, gap_spaces, self.settings)]
         return RawDocument(path=self.path, format="pdf", front_matter=front, tables=self.tables, pages=pages)
+
+
+def document_of(path: Path, pages: Iterable[PageObjects], settings: PdfSettings = DEFAULT_SETTINGS) -> RawDocument:
+    """The raw layout of a document's pages, in order (a PDF's, or a scan's pages read by OCR)."""
+    builder = _Builder(path, settings)
+    count = 0
+    for page in pages:
+        builder.add_page(page)
+        count += 1
+    return builder.finish(count)
 
 
 def extract(path: Path, settings: PdfSettings = DEFAULT_SETTINGS, reader: str | None = None) -> RawDocument:
@@ -1147,13 +1177,17 @@ def extract(path: Path, settings: PdfSettings = DEFAULT_SETTINGS, reader: str | 
     """
     path = Path(path)
     module = importlib.import_module(f"pipeline.extract.{PDF_READERS[reader or pdf_reader()]}")
-    builder = _Builder(path, settings)
-    pages = 0
     with watched() as watch:
-        for page in module.read_pages(path, watch):
-            builder.add_page(page)
-            pages += 1
-        doc = builder.finish(pages)
+        pages = list(module.read_pages(path, watch))
+        scanned = [p.number for p in pages if p.scanned]
+        if scanned:  # a scan, or some scanned pages among text pages: those read by OCR
+            from pipeline.extract import ocr
+
+            read = ocr.read_pdf_pages(path, scanned, ocr_settings())
+            pages = [read.get(p.number, p) for p in pages]
+        doc = document_of(path, pages, settings)
+    if scanned:
+        doc.ocr = ocr.run_record(scanned, ocr_settings())
     if watch.read_by_reference is not None:
         doc.read_past.append(f"the PDF is damaged ({watch.read_by_reference}), in a way PDFium would repair "
                              "otherwise than pdfminer reads it: read by pdfplumber, the reference reader")

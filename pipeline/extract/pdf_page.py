@@ -19,6 +19,12 @@ class PageObjects:
     images: int  # how many images (a page of a scan has one and no chars)
     width: float
     height: float
+    spaces_are_glyphs: bool = False  # read by OCR: its spaces are glyphs, a gap between glyphs never a space
+
+    @property
+    def scanned(self) -> bool:
+        """An image and no text: a page of a scan, for the OCR (ocr.py)."""
+        return self.images > 0 and not any(c["text"].strip() for c in self.chars)
 
 
 # the libraries that read pages (module pipeline.extract.<value>). PDFium is the default (about ten
@@ -27,6 +33,32 @@ class PageObjects:
 PDF_READERS = {"pdfium": "pdf_pdfium", "pdfplumber": "pdf_plumber"}
 DEFAULT_PDF_READER = "pdfium"
 _reader = [DEFAULT_PDF_READER]
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How scanned pages are read (ocr.py): the rendering resolution, and how many pages at once."""
+
+    dpi: int = 150
+    jobs: int = 1
+
+
+_ocr = [OcrSettings()]
+
+
+def ocr_settings() -> OcrSettings:
+    """The OCR's settings (the command line's --ocr-dpi and --jobs)."""
+    return _ocr[0]
+
+
+@contextmanager
+def ocr_with(settings: OcrSettings) -> Iterator[None]:
+    """Scanned pages read with `settings` for the duration."""
+    previous, _ocr[0] = _ocr[0], settings
+    try:
+        yield
+    finally:
+        _ocr[0] = previous
 
 
 def pdf_reader() -> str:

@@ -36,6 +36,7 @@ from pathlib import Path
 class RawRow:
     cells: tuple[str, ...]
     where: str  # human location for error messages: "page 12", "line 230", "table 2 row 14"
+    confidence: float | None = None  # read by OCR: the lowest confidence of its characters (else None)
 
 
 @dataclass
@@ -45,6 +46,17 @@ class RawTable:
     where: str  # where the table starts: "page 3", "line 21", "table 1"
 
 
+@dataclass(frozen=True)
+class OcrRun:
+    """Pages read by OCR (a scan, or the scanned pages of a mixed PDF), and with what."""
+
+    engine: str
+    version: str
+    dpi: int
+    pages: tuple[int, ...]  # 1-based
+    proofread_below: float  # items whose least sure character is below this confidence are warned of
+
+
 @dataclass
 class RawDocument:
     path: Path
@@ -52,5 +64,6 @@ class RawDocument:
     front_matter: list[str]  # paragraphs before the first table: cover, 说明, 目录
     tables: list[RawTable] = field(default_factory=list)
     pages: int | None = None  # page count where the format has pages
+    ocr: OcrRun | None = None
     read_past: list[str] = field(default_factory=list)  # damage the extractor read past (a PDF that PDFium
     # would repair otherwise than pdfminer reads it, read by pdfplumber): a warning each in edition.json

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from pydantic import Field
 
-from pipeline.fields import CategoryName, CategoryNo, EditionId, Extra, Seq, Strict, Text, desc
+from pipeline.fields import CategoryName, CategoryNo, EditionId, Extra, OcrConfidence, Seq, Strict, Text, desc
 from pipeline.lists.kind import NAME, SEQ, ItemContext, ItemField, ListKind, Table
 from pipeline.normalise.text import clean
 
@@ -15,6 +15,7 @@ class BasicDuty(Strict):
     seq: Seq
     text: Text
     extra: Extra
+    ocr_confidence: OcrConfidence
 
 
 class BasicDutyRow(Strict):
@@ -26,6 +27,7 @@ class BasicDutyRow(Strict):
     category: CategoryName
     text: str = Field(description=desc("The duty as published, final punctuation kept", "事项名称（原文）"))
     extra: Extra
+    ocr_confidence: OcrConfidence
 
 
 def build(seq: int, cells: dict[str, str], ctx: ItemContext) -> BasicDuty:
@@ -34,7 +36,7 @@ def build(seq: int, cells: dict[str, str], ctx: ItemContext) -> BasicDuty:
 
 def item_rows(edition_id: str, category_no: int, category: str, item: BasicDuty) -> Iterator[BasicDutyRow]:
     yield BasicDutyRow(edition_id=edition_id, seq=item.seq, category_no=category_no, category=category, text=item.text,
-                      extra=item.extra)
+                      extra=item.extra, ocr_confidence=item.ocr_confidence)
 
 
 KIND = ListKind(

@@ -18,6 +18,7 @@ from pipeline.fields import (
     Departments,
     EditionId,
     Extra,
+    OcrConfidence,
     Name,
     Seq,
     Strict,
@@ -76,6 +77,7 @@ class CoordinatedDuty(Strict):
     department_duties: list[DepartmentDuties]
     township_duties: list[Clause] = Field(min_length=1)
     extra: Extra
+    ocr_confidence: OcrConfidence
 
     @model_validator(mode="after")
     def _numbered(self) -> "CoordinatedDuty":
@@ -95,6 +97,7 @@ class CoordinatedDutyRow(Strict):
     department_count: int = Field(description=desc("Number of departments", "对应上级部门数"))
     township_clause_count: int = Field(description=desc("Number of township clauses", "乡镇配合职责条数"))
     extra: Extra
+    ocr_confidence: OcrConfidence
 
 
 class CoordinatedDepartmentDutyRow(Strict):
@@ -169,7 +172,7 @@ def item_rows(edition_id: str, category_no: int, category: str, item: Coordinate
     yield CoordinatedDutyRow(
         edition_id=edition_id, seq=item.seq, category_no=category_no, category=category, name=item.name,
         departments=item.departments, department_count=len(item.departments),
-        township_clause_count=len(item.township_duties), extra=item.extra,
+        township_clause_count=len(item.township_duties), extra=item.extra, ocr_confidence=item.ocr_confidence,
     )
 
 

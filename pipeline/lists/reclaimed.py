@@ -11,7 +11,7 @@ from typing import Iterator, Literal
 
 from pydantic import Field, model_validator
 
-from pipeline.fields import CategoryName, CategoryNo, Clause, ClauseNo, EditionId, Extra, Name, Seq, Strict, Text, check_numbering, desc
+from pipeline.fields import CategoryName, CategoryNo, Clause, ClauseNo, EditionId, Extra, OcrConfidence, Name, Seq, Strict, Text, check_numbering, desc
 from pipeline.lists.kind import NAME, SEQ, Column, DepartmentCount, ForeignKey, ItemContext, ItemField, ListKind, Table
 from pipeline.normalise.methods import parse_method_cell
 from pipeline.normalise.text import clean, placeholder_to_empty
@@ -46,6 +46,7 @@ class ReclaimedDuty(Strict):
     method: Text
     method_clauses: list[MethodClause] = Field(min_length=1)
     extra: Extra
+    ocr_confidence: OcrConfidence
 
     @model_validator(mode="after")
     def _numbered(self) -> "ReclaimedDuty":
@@ -79,6 +80,7 @@ class ReclaimedDutyRow(Strict):
     reason: str | None = Field(description=desc("Why the work stops, when given", "不再开展的原因"))
     method: str = Field(description=desc("工作方式 text, or the whole cell when no department", "工作方式"))
     extra: Extra
+    ocr_confidence: OcrConfidence
 
 
 class ReclaimedMethodClauseRow(Strict):
@@ -120,7 +122,7 @@ def item_rows(edition_id: str, category_no: int, category: str, item: ReclaimedD
     yield ReclaimedDutyRow(
         edition_id=edition_id, seq=item.seq, category_no=category_no, category=category, name=item.name,
         departments=item.departments, disposition=item.disposition, reason=item.reason, method=item.method,
-        extra=item.extra,
+        extra=item.extra, ocr_confidence=item.ocr_confidence,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.errors import InputError
+from pipeline.extract.ocr_text import clause_ends, heading_cell, seq_cell
 from pipeline.extract.raw import RawDocument, RawRow, RawTable
 from pipeline.lists import KINDS, ListKind, column_role, kind_of_header, seq_titles, squash_title, titled
 from pipeline.normalise.headings import HEADING_START_RE, Heading, column_heading, parse_heading
@@ -22,6 +23,7 @@ class ItemRow:
     cells: dict[str, str]  # column role -> raw cell text
     where: str
     extra: dict[str, str] = field(default_factory=dict)  # title -> raw cell text, columns the template lacks
+    confidence: float | None = None  # read by OCR: the lowest confidence of its characters, over all its rows
 
 
 @dataclass
@@ -115,6 +117,18 @@ def _item_number(cell: str) -> int | None:
     return int(first) if first.isdecimal() else None
 
 
+def _next_category(rows: ListRows) -> int:
+    """The number the list's next category heading should have."""
+    current = _current_heading(rows)
+    return current.category_no + 1 if current else 1
+
+
+def _next_seq(rows: ListRows) -> int:
+    """The item number the list's next item should have."""
+    last = next((e.seq for e in reversed(rows.entries) if isinstance(e, ItemRow)), 0)
+    return last + 1
+
+
 def _current_heading(rows: ListRows) -> Heading | None:
     return next((e.heading for e in reversed(rows.entries) if isinstance(e, HeadingRow)), None)
 
@@ -168,20 +182,25 @@ def _joined(above: str, rest: str) -> str:
 def _add_row(rows: ListRows, row: RawRow, cols: Columns) -> None:
     _check_cell_count(rows, row, cols)
     cells = list(row.cells) + [""] * (len(cols.roles) - len(row.cells))
+    if row.confidence is not None:  # read by OCR: a heading that lost the 、 after its number, a clause end
+        cells = [clause_ends(heading_cell(c, _next_category(rows))) for c in cells]
     if not any(c.strip() for c in cells) or _is_title_row(cells):
         return
     _category_cell(rows, cells, cols, row.where)
     if _heading_part(rows, row, cells, cols):
         return
     first = clean(cells[cols.seq])
+    if row.confidence is not None:  # read by OCR: dust beside the number is not part of it
+        first = seq_cell(first, _next_seq(rows))
     named = {role: cell for role, cell in zip(cols.roles, cells) if role not in (None, "seq", "category")}
     extra = {title: cell for title, role, cell in zip(cols.titles, cols.roles, cells) if role is None}
     if heading := _heading(cells):
         rows.entries.append(HeadingRow(heading, row.where))
     elif first.isdecimal():
-        rows.entries.append(ItemRow(int(first), named, row.where, extra))
+        rows.entries.append(ItemRow(int(first), named, row.where, extra, row.confidence))
     elif first == "" and rows.entries and isinstance(rows.entries[-1], ItemRow):
         item = rows.entries[-1]
+        item.confidence = min((c for c in (item.confidence, row.confidence) if c is not None), default=None)
         for parts, more in ((item.cells, named), (item.extra, extra)):
             for key, cell in more.items():
                 if cell.strip():

@@ -10,6 +10,7 @@ from typing import Iterator
 
 import regex as re
 
+from pipeline.extract.raw import OcrRun
 from pipeline.fields import Warning_
 from pipeline.lists import KINDS
 from pipeline.models import Edition
@@ -73,3 +74,18 @@ def _duplicate_titles(edition: Edition) -> Iterator[Warning_]:
             if counts[getattr(item, title)] > 1:
                 yield Warning_(code="duplicate_item", list=key, seq=item.seq,
                                message=f"same text as another item: {getattr(item, title)}")
+
+
+def ocr_warnings(lists: dict, ocr: OcrRun) -> list[Warning_]:
+    """Items read by OCR whose least sure character is below the threshold: what an analyst should
+    proofread against the scan (`lists`: assemble's rows of each list)."""
+    warnings = []
+    for key, rows in lists.items():
+        for entry in rows.entries:
+            confidence = getattr(entry, "confidence", None)
+            if confidence is not None and confidence < ocr.proofread_below:
+                warnings.append(Warning_(code="ocr_low_confidence", list=key, seq=entry.seq,
+                                         message=f"read by OCR ({entry.where}), its least sure character with "
+                                                 f"confidence {confidence:.2f} (below {ocr.proofread_below:.2f}): "
+                                                 "proofread it against the scan"))
+    return warnings

@@ -21,8 +21,10 @@ def _item(kind: ListKind, row: ItemRow, category: str, known: set[str], warnings
     except (ValidationError, ClauseNumberError) as err:
         raise InputError("item_invalid", _first_error(err), where=row.where, list_kind=kind.key, category=category,
                          seq=row.seq) from err
-    # columns the template does not have: kept beside the item, never read into its fields
-    return item.model_copy(update={"extra": {title: clean(text) for title, text in row.extra.items()}})
+    # columns the template does not have: kept beside the item, never read into its fields; and how
+    # sure the OCR was of it, when it read it
+    return item.model_copy(update={"extra": {title: clean(text) for title, text in row.extra.items()},
+                                   "ocr_confidence": None if row.confidence is None else round(row.confidence, 4)})
 
 
 def _first_error(err: Exception) -> str:
@@ -96,6 +98,8 @@ def build_edition(doc: RawDocument, edition_id: str) -> tuple[Edition, list[Warn
     known = _known_departments(lists_rows)
     warnings: list[Warning_] = _front_matter_warnings(front)
     warnings += [Warning_(code="read_past_damage", message=damage) for damage in doc.read_past]
+    if doc.ocr is not None:
+        warnings += checks.ocr_warnings(lists_rows, doc.ocr)
     lists = {}
     for kind in KINDS.values():
         rows = lists_rows[kind.key]

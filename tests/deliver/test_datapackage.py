@@ -40,11 +40,15 @@ R1 = {"required": True, "minimum": 1}
 LIST = "list"  # a list column: `string` in CSV resources, `any` in Parquet resources (Arrow list<string>)
 MAP = "map"  # a map column: `object` in CSV resources (a JSON object's text), `any` in Parquet (Arrow map<string, string>)
 INT_OR_NULL = "integer or null"  # `integer` in CSV, `any` in Parquet (pandas reads integers with a null as floats)
+NUM_OR_NULL = "number or null"  # `number` in CSV, `any` in Parquet (pandas reads a null among numbers as NaN)
 TYPES = {("csv", LIST): "string", ("parquet", LIST): "any", ("csv", MAP): "object", ("parquet", MAP): "any",
-         ("csv", INT_OR_NULL): "integer", ("parquet", INT_OR_NULL): "any"}
-ARROW = {"string": pa.string(), "integer": pa.int64(), INT_OR_NULL: pa.int64(),
+         ("csv", INT_OR_NULL): "integer", ("parquet", INT_OR_NULL): "any",
+         ("csv", NUM_OR_NULL): "number", ("parquet", NUM_OR_NULL): "any"}
+ARROW = {"string": pa.string(), "integer": pa.int64(), INT_OR_NULL: pa.int64(), NUM_OR_NULL: pa.float64(),
          LIST: pa.list_(pa.string()), MAP: pa.map_(pa.string(), pa.string())}
 EXTRA = ("extra", "模板以外的列：列名→内容", MAP, R)  # `{}` when empty, never missing
+# null unless read by OCR; `any` in Parquet takes no bounds
+OCR_CONFIDENCE = ("ocr_confidence", "文字识别置信度", NUM_OR_NULL, {"csv": {"minimum": 0}, "parquet": None})
 
 # table -> [(name, Chinese title, type, constraints)], in output order
 FIELDS = {
@@ -55,6 +59,7 @@ FIELDS = {
         ("category", "类别名称", "string", R),
         ("text", "事项名称（原文）", "string", R),
         EXTRA,
+        OCR_CONFIDENCE,
     ],
     "coordinated_duties": [
         ("edition_id", "版本标识", "string", R),
@@ -66,6 +71,7 @@ FIELDS = {
         ("department_count", "对应上级部门数", "integer", R),
         ("township_clause_count", "乡镇配合职责条数", "integer", R),
         EXTRA,
+        OCR_CONFIDENCE,
     ],
     "coordinated_department_duties": [
         ("edition_id", "版本标识", "string", R),
@@ -92,6 +98,7 @@ FIELDS = {
         ("reason", "不再开展的原因", "string", None),
         ("method", "工作方式", "string", R),
         EXTRA,
+        OCR_CONFIDENCE,
     ],
     "reclaimed_method_clauses": [
         ("edition_id", "版本标识", "string", R),
@@ -188,7 +195,8 @@ def test_tables_fields_types_and_keys(descriptor):
             assert [(f["name"], f["title"]) for f in fields] == [(name, title) for name, title, _, _ in expected], (table, fmt)
             for f, (name, title, kind, constraints) in zip(fields, expected):
                 assert f["type"] == TYPES.get((fmt, kind), kind), (table, fmt, name)
-                assert f.get("constraints") == constraints, (table, fmt, name)
+                by_format = isinstance(constraints, dict) and fmt in constraints
+                assert f.get("constraints") == (constraints[fmt] if by_format else constraints), (table, fmt, name)
                 en, zh = f["description"].split("｜")
                 assert en and zh == title, (table, fmt, name)
             assert r["schema"]["primaryKey"] == PRIMARY_KEYS[table], (table, fmt)
@@ -319,7 +327,7 @@ def _refresh_facts(descriptor, output_dir: Path, name: str) -> str:
 
 
 def test_duplicate_primary_key_is_reported(descriptor, output_dir):
-    name = _damage_csv(descriptor, output_dir, "basic_duties", [FULL, 1, 1, "党的建设", "重复", "{}"])
+    name = _damage_csv(descriptor, output_dir, "basic_duties", [FULL, 1, 1, "党的建设", "重复", "{}", ""])
     assert frictionless_errors(output_dir / "datapackage.json", name) == [(name, "primary-key", 5, None)]
 
 
@@ -335,15 +343,16 @@ def test_a_named_department_missing_from_departments_is_reported(descriptor, out
 
 
 def test_bad_type_enum_minimum_and_required_are_reported(descriptor, output_dir):
-    name = _damage_csv(descriptor, output_dir, "reclaimed_duties", [FULL, "x", 1, "民生服务", "", "", "moved", "", "m", ""])
+    name = _damage_csv(descriptor, output_dir, "reclaimed_duties", [FULL, "x", 1, "民生服务", "", "", "moved", "", "m", "", ""])
     assert sorted(frictionless_errors(output_dir / "datapackage.json", name)) == [
         (name, "constraint-error", 6, "disposition"),  # not in the enum
         (name, "constraint-error", 6, "extra"),  # required
         (name, "constraint-error", 6, "name"),  # required
         (name, "type-error", 6, "seq"),
     ]
-    name = _damage_csv(descriptor, output_dir, "basic_duties", [FULL, 0, 1, "党的建设", "零", "备注：/"])
+    name = _damage_csv(descriptor, output_dir, "basic_duties", [FULL, 0, 1, "党的建设", "零", "备注：/", "-0.5"])
     assert sorted(frictionless_errors(output_dir / "datapackage.json", name)) == [
+        (name, "constraint-error", 5, "ocr_confidence"),  # below the minimum 0
         (name, "constraint-error", 5, "seq"),  # below the minimum 1
         (name, "type-error", 5, "extra"),  # not a JSON object
     ]

@@ -30,6 +30,7 @@ COLUMNS = {
         "| 4 | `category` | 类别名称 | string | no | `VARCHAR` |",
         "| 5 | `text` | 事项名称（原文） | string | no | `VARCHAR` |",
         "| 6 | `extra` | 模板以外的列：列名→内容 | map string → string | may be empty | `MAP(VARCHAR, VARCHAR)` |",
+        "| 7 | `ocr_confidence` | 文字识别置信度 | number ≥ 0 | yes | `DOUBLE` |",
     ],
     "coordinated_duties": [
         EDITION_ID, SEQ,
@@ -40,6 +41,7 @@ COLUMNS = {
         "| 7 | `department_count` | 对应上级部门数 | integer | no | `BIGINT` |",
         "| 8 | `township_clause_count` | 乡镇配合职责条数 | integer | no | `BIGINT` |",
         "| 9 | `extra` | 模板以外的列：列名→内容 | map string → string | may be empty | `MAP(VARCHAR, VARCHAR)` |",
+        "| 10 | `ocr_confidence` | 文字识别置信度 | number ≥ 0 | yes | `DOUBLE` |",
     ],
     "coordinated_department_duties": [
         EDITION_ID, SEQ,
@@ -63,6 +65,7 @@ COLUMNS = {
         "| 8 | `reason` | 不再开展的原因 | string | yes | `VARCHAR` |",
         "| 9 | `method` | 工作方式 | string | no | `VARCHAR` |",
         "| 10 | `extra` | 模板以外的列：列名→内容 | map string → string | may be empty | `MAP(VARCHAR, VARCHAR)` |",
+        "| 11 | `ocr_confidence` | 文字识别置信度 | number ≥ 0 | yes | `DOUBLE` |",
     ],
     "reclaimed_method_clauses": [
         EDITION_ID, SEQ,

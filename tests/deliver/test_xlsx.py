@@ -25,14 +25,14 @@ SHEETS = ["edition", *TABLE_NAMES]
 # sheet -> (row 1: Chinese headings, row 2: column names)
 HEADINGS = {
     "basic_duties": (
-        ["版本标识", "序号", "类别序号", "类别名称", "事项名称（原文）", "模板以外的列：列名→内容"],
-        ["edition_id", "seq", "category_no", "category", "text", "extra"],
+        ["版本标识", "序号", "类别序号", "类别名称", "事项名称（原文）", "模板以外的列：列名→内容", "文字识别置信度"],
+        ["edition_id", "seq", "category_no", "category", "text", "extra", "ocr_confidence"],
     ),
     "coordinated_duties": (
         ["版本标识", "序号", "类别序号", "类别名称", "事项名称", "上级部门（按原文顺序）", "对应上级部门数", "乡镇配合职责条数",
-         "模板以外的列：列名→内容"],
+         "模板以外的列：列名→内容", "文字识别置信度"],
         ["edition_id", "seq", "category_no", "category", "name", "departments", "department_count", "township_clause_count",
-         "extra"],
+         "extra", "ocr_confidence"],
     ),
     "coordinated_department_duties": (
         ["版本标识", "序号", "上级部门", "条款序号", "上级部门职责（一条）", "原文标签"],
@@ -43,8 +43,10 @@ HEADINGS = {
         ["edition_id", "seq", "clause_no", "text"],
     ),
     "reclaimed_duties": (
-        ["版本标识", "序号", "类别序号", "类别名称", "事项名称", "承接部门", "处置方式", "不再开展的原因", "工作方式", "模板以外的列：列名→内容"],
-        ["edition_id", "seq", "category_no", "category", "name", "departments", "disposition", "reason", "method", "extra"],
+        ["版本标识", "序号", "类别序号", "类别名称", "事项名称", "承接部门", "处置方式", "不再开展的原因", "工作方式", "模板以外的列：列名→内容",
+         "文字识别置信度"],
+        ["edition_id", "seq", "category_no", "category", "name", "departments", "disposition", "reason", "method", "extra",
+         "ocr_confidence"],
     ),
     "reclaimed_method_clauses": (
         ["版本标识", "序号", "条款序号", "工作方式（一条）", "条款开头的承接部门"],
@@ -104,15 +106,15 @@ def test_frozen_header_and_autofilter_over_the_data(workbook):
         ws = workbook[table]
         assert ws.freeze_panes == "A3"
         assert ws.auto_filter.ref.startswith("A2:")
-    # basic_duties: 6 columns, 3 rows of data below two heading rows
-    assert workbook["basic_duties"].auto_filter.ref == "A2:F5"
+    # basic_duties: 7 columns, 3 rows of data below two heading rows
+    assert workbook["basic_duties"].auto_filter.ref == "A2:G5"
     # coordinated_department_duties: 6 columns, 4 rows
     assert workbook["coordinated_department_duties"].auto_filter.ref == "A2:F6"
 
 
 def test_values_lists_joined_nulls_empty_numbers_numeric(workbook):
     ws = workbook["coordinated_duties"]
-    assert [c.value for c in ws[3]] == [FULL, 1, 1, "党的建设", "党员教育管理", "区委组织部、区委宣传部", 2, 2, None]
+    assert [c.value for c in ws[3]] == [FULL, 1, 1, "党的建设", "党员教育管理", "区委组织部、区委宣传部", 2, 2, None, None]
     ws = workbook["reclaimed_duties"]
     # seq 2: no department (empty list) and a reason; seq 1: no reason
     assert [c.value for c in ws[4]][4:8] == ["统计纸质台账", None, "discontinued", "已无政策依据"]

@@ -332,9 +332,10 @@ def test_published_edition(libreoffice_reads):
     book = libreoffice_reads["published"]
     assert [len(book[t]) - 2 for t in ("basic_duties", "coordinated_duties", "reclaimed_duties")] == [119, 69, 126]
     assert book["basic_duties"][1] == [("text", n) for n in ("edition_id", "seq", "category_no", "category", "text",
-                                                               "extra")]  # fmt: skip
+                                                               "extra", "ocr_confidence")]  # fmt: skip
     assert book["basic_duties"][2][:3] == [("text", "songzhuang-2025-07"), ("value", "1"), ("value", "1")]
     assert {row[5] for row in book["basic_duties"][2:]} == {("empty", "")}  # no extra column: empty maps
+    assert {row[6] for row in book["basic_duties"][2:]} == {("empty", "")}  # read from text: no OCR confidence
     # departments: lists joined with 、
     assert any("、" in text for kind, text in (row[5] for row in book["coordinated_duties"][2:]) if kind == "text")
 
