@@ -23,15 +23,15 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "scan"))
 from make_scans import scan  # noqa: E402  the test-data scanner
+
+from bench.peak import measured  # noqa: E402
 
 EDITION = ROOT / "raw" / "songzhuang-2025-07"
 
@@ -44,15 +44,6 @@ for page in pdf:
     gray = page.render(scale=150 / 72, grayscale=True).to_numpy()
     engine(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), use_cls=False, return_word_box=True)
 """
-
-
-def _run(command: list[str]) -> tuple[float, int]:
-    t0 = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    seconds = time.perf_counter() - t0
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.strip()[-800:]}")
-    return seconds, int(done.stderr.split()[-1]) * 1024
 
 
 def shape(value):
@@ -123,7 +114,7 @@ def main() -> None:
         peaks: dict[str, list[int]] = {name: [] for name in commands}
         for _ in range(a.runs):
             for name, command in commands.items():
-                seconds, peak = _run(command)
+                seconds, peak = measured(command)
                 times[name].append(seconds)
                 peaks[name].append(peak)
                 print(f"{name}: {seconds:.1f} s, {peak / 2**20:.0f} MiB", file=sys.stderr)

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Callable
 
+from bench.peak import measured as _run
 from bench.peers import pdfium_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,16 +48,6 @@ def _commands(pdf: Path, out: Path) -> dict[str, list[str]]:
         "pypdfium2 text only": [*py, "-m", "bench.peers", "pdfium-text", str(pdf)],
         "start-up and imports": [*py, "-c", IMPORTS],
     }
-
-
-def _run(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident bytes of one run of `command`."""
-    t0 = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    seconds = time.perf_counter() - t0
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
-    return seconds, int(done.stderr.split()[-1]) * 1024
 
 
 def processes(pdf: Path, pages: int, runs: int) -> dict[str, dict]:
@@ -170,7 +160,7 @@ def print_report(r: dict) -> None:
     for name, m in r["processes"].items():
         pps = f"{m['pages_per_s']:>8}" if m["pages_per_s"] else f"{'-':>8}"
         print(f"{name:<44} {m['median_s']:>9.3f} {pps} {m['peak_rss_mib']:>13.1f}")
-    print(f"\nsteps of pipeline extract, in-process (median s)")
+    print("\nsteps of pipeline extract, in-process (median s)")
     for name, seconds in r["steps_s"].items():
         print(f"  {name:<52} {seconds:>8.4f}")
     ok = lambda value, target: "ok" if value <= target else "ABOVE TARGET"

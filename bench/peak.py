@@ -9,7 +9,22 @@ from __future__ import annotations
 
 import atexit
 import runpy
+import subprocess
 import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def measured(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident bytes of one run of `command` (a `python -m bench.peak …` command)."""
+    t0 = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} failed ({done.returncode}): {done.stderr.strip()[-800:]}")
+    return seconds, int(done.stderr.split()[-1]) * 1024
 
 
 def _report() -> None:

@@ -200,3 +200,21 @@ def test_unreadable_scan_fails_naming_the_page(tmp_path):
     with pytest.raises(InputError) as caught:
         build_edition(extract(path), "scratched")
     assert caught.value.code == "category_count" and caught.value.where.startswith("page ")
+
+
+def test_a_build_reads_a_scanned_edition_as_one_task(qingshi_scan, tmp_path):
+    """In a corpus build a scan is one edition like any other (one task, here in a worker process):
+    its page images in the input tree are one edition, named by the stem without the page number."""
+    from pipeline.build import build_all
+    from pipeline.extract.ocr import render
+
+    raw = tmp_path / "raw" / "某省" / "某市"
+    raw.mkdir(parents=True)
+    for number in (1, 2):
+        gray, _, _ = render(qingshi_scan, number, 200)
+        Image.fromarray(gray).save(raw / f"青石镇-2026-03.{number}.jpg", dpi=(200, 200), quality=85)
+    out = tmp_path / "out"
+    assert build_all(tmp_path / "raw", out, jobs=2) == ["某省-某市-青石镇-2026-03"]
+    info = json.loads((out / "某省-某市-青石镇-2026-03" / "edition.json").read_text(encoding="utf-8"))
+    assert {k: v["extracted_total"] for k, v in info["lists"].items()} == {"basic": 3, "coordinated": 2, "reclaimed": 2}
+    assert [s["format"] for s in info["sources"]] == ["image", "image"]

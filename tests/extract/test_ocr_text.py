@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.extract.ocr import Glyph
 from pipeline.extract.ocr_text import clause_ends, dash, dun_hao, full_width, heading_cell, seq_cell, stray_marks, undo_confusions
 
 
@@ -124,3 +125,18 @@ def test_stray_marks(line, kept):
 ])
 def test_clause_ends(cell, meant):
     assert clause_ends(cell) == meant
+
+
+def test_bar_standing_on_a_rule_is_the_rule():
+    """`bar_at_rule` (done by position in ocr.py): | or 丨 read where a vertical rule stands goes; a bar
+    away from the rules, or another character on one, stays."""
+    from pipeline.extract.ocr import _on_rule
+    from pipeline.extract.ocr_image import Grid, Segment
+
+    grid = Grid(horizontal=[], vertical=[Segment(100, 50, 100, 400)])
+    bar = dict(top=200, bottom=220, conf=0.9)
+    assert _on_rule(Glyph("|", 97, 103, **bar), grid)
+    assert _on_rule(Glyph("丨", 95, 104, **bar), grid)
+    assert not _on_rule(Glyph("|", 140, 146, **bar), grid)  # in a cell: text
+    assert not _on_rule(Glyph("|", 97, 103, top=450, bottom=470, conf=0.9), grid)  # below the rule's end
+    assert not _on_rule(Glyph("1", 97, 103, **bar), grid)
