@@ -14,7 +14,10 @@ these stages, each a function below, in this order:
    InputError naming the page); whatever is raised after them is a bug here and
    propagates as is. The whole extraction runs `watched()` (pdf_streams.py): no
    stream inflates past the size limit, lost data is an error (pdf_damaged), and
-   the library's log records never reach stderr.
+   the library's log records never reach stderr. A page that is an image and no
+   text (a scan) is read by OCR (ocr.py) into the same `PageObjects`, its glyphs
+   carrying the OCR's confidence (`conf`), so it goes through the stages below
+   like any page.
 1. chars -- `page_chars`: upright glyphs, without the page numbers in the
    margins (— 9 —, - 9 -, 第 9 页). `visual_lines` groups glyphs into lines,
    `line_text` spells one line (spaces only where the document has them).
@@ -60,7 +63,7 @@ from typing import Iterable, Sequence
 from pipeline.errors import InputError, locating
 from pipeline.extract.pdf_page import PDF_READERS, PageObjects, ocr_settings, pdf_reader
 from pipeline.extract.pdf_streams import watched
-from pipeline.extract.raw import RawDocument, RawRow, RawTable
+from pipeline.extract.raw import RawDocument, RawRow, RawTable, least
 from pipeline.normalise.radicals import TABLE as RADICALS
 from pipeline.normalise.headings import parse_heading
 from pipeline.normalise.text import WRAP
@@ -984,10 +987,6 @@ def least_confidence(chars: list[dict]) -> float | None:
     return min((c["conf"] for c in chars if "conf" in c), default=None)
 
 
-def _least(a: float | None, b: float | None) -> float | None:
-    return b if a is None else a if b is None else min(a, b)
-
-
 # --------------------------------------------------------------------------- #
 # the document: tables carried across pages
 
@@ -1141,7 +1140,7 @@ class _Builder:
                 owner = rows[o.spans[col]]
                 merged = list(owner.cells)
                 merged[col] = f"{merged[col]}\n{cells[col]}" if merged[col] else cells[col]
-                rows[o.spans[col]] = RawRow(tuple(merged), owner.where, _least(owner.confidence, confidence))
+                rows[o.spans[col]] = RawRow(tuple(merged), owner.where, least(owner.confidence, confidence))
                 cells[col] = ""
         rows.append(RawRow(tuple(cells), where, confidence))
         o.spans = {col: o.spans[col] if col in continued and col in o.spans else len(rows) - 1 for col in range(len(cells))}

@@ -46,6 +46,11 @@ class RawTable:
     where: str  # where the table starts: "page 3", "line 21", "table 1"
 
 
+def least(a: float | None, b: float | None) -> float | None:
+    """The lower of two OCR confidences, either missing (None: read from text)."""
+    return b if a is None else a if b is None else min(a, b)
+
+
 @dataclass(frozen=True)
 class OcrRun:
     """Pages read by OCR (a scan, or the scanned pages of a mixed PDF), and with what."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pipeline.errors import InputError
 from pipeline.extract.ocr_text import clause_ends, heading_cell, seq_cell
-from pipeline.extract.raw import RawDocument, RawRow, RawTable
+from pipeline.extract.raw import RawDocument, RawRow, RawTable, least
 from pipeline.lists import KINDS, ListKind, column_role, kind_of_header, seq_titles, squash_title, titled
 from pipeline.normalise.headings import HEADING_START_RE, Heading, column_heading, parse_heading
 from pipeline.normalise.text import WRAP, clean
@@ -200,7 +200,7 @@ def _add_row(rows: ListRows, row: RawRow, cols: Columns) -> None:
         rows.entries.append(ItemRow(int(first), named, row.where, extra, row.confidence))
     elif first == "" and rows.entries and isinstance(rows.entries[-1], ItemRow):
         item = rows.entries[-1]
-        item.confidence = min((c for c in (item.confidence, row.confidence) if c is not None), default=None)
+        item.confidence = least(item.confidence, row.confidence)
         for parts, more in ((item.cells, named), (item.extra, extra)):
             for key, cell in more.items():
                 if cell.strip():
