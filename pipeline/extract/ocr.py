@@ -45,6 +45,8 @@ MISSED_PAD = 0.25  # em: white kept around a missed blot for the recogniser
 JOIN_OVERLAP = 0.5  # ×: two pieces of one line overlap by more than this share of the lower one's height
 JOIN_GAP = 1.0  # × height: ... and stand less than this far apart
 INK_LEVEL = 128  # grey: darker is ink (a piece's extent)
+MARK_REACH = 0.6  # × line height: ink this near beyond a box's right end may be a mark it left out
+LINE_END_MARKS = frozenset("、，。；：")  # … one of these (Chinese typesetting may end a line with them)
 MIN_PIECE = 0.25  # × line height: a piece of a line between rules narrower than this holds no character
 BAR_ON_RULE = 0.5  # em: a bar whose centre is this near a vertical rule is the rule
 
@@ -96,7 +98,8 @@ def recognise(gray: np.ndarray, grid: Grid | None = None) -> list[list[Glyph]]:
         if cuts:
             lines += by_cell(gray, box, cuts)
         else:
-            lines.append(_with_cut_start(gray, box, boxes_found, _glyphs(box, text, float(score), boxes, words, confs)))
+            line = _with_cut_start(gray, box, boxes_found, _glyphs(box, text, float(score), boxes, words, confs))
+            lines.append(_with_cut_mark(gray, box, boxes_found, grid, line))
     lines = [ln for ln in lines if ln]
     inked = [_to_ink(gray, ln) for ln in lines + missed_lines(gray, lines)]
     return [_corrected(ln) for ln in _joined(inked)]
@@ -149,6 +152,37 @@ def _with_cut_start(gray: np.ndarray, box, others: list, line: list[Glyph]) -> l
     score = min(g.conf for piece in read for g in piece)
     return [Glyph(c, left + i * step, left + (i + 1) * step, line[0].top, line[0].bottom, score)
             for i, c in enumerate(prefix)] + line
+
+
+def _with_cut_mark(gray: np.ndarray, box, others: list, grid: Grid | None, line: list[Glyph]) -> list[Glyph]:
+    """The line with the punctuation mark the recogniser left out at its end (a line-final 、 or ，,
+    small and set apart at the crop's edge, is often dropped): when ink stands apart after the last
+    character read, and the box widened past it reads as the same text and one Chinese punctuation
+    mark more."""
+    if not line:
+        return line
+    top, bottom = int(min(p[1] for p in box)), int(max(p[1] for p in box)) + 1
+    left, right = int(min(p[0] for p in box)), int(max(p[0] for p in box))
+    height = bottom - top
+    level = [o for o in others if o is not box and min(p[1] for p in o) < bottom and max(p[1] for p in o) > top]
+    walls = [r.x0 for r in grid.vertical if r.top <= (top + bottom) / 2 <= r.bottom] if grid else []
+    limit = int(min([min(p[0] for p in o) for o in level if min(p[0] for p in o) > right]
+                    + [w for w in walls if w > right] + [right + MARK_REACH * height, gray.shape[1] - 1]))
+    start = int(line[-1].x1)
+    dark = (gray[max(0, top):bottom + height // 4, start:limit] < INK_LEVEL).any(axis=0)  # a mark sits low
+    blank = np.flatnonzero(~dark)
+    after = np.flatnonzero(dark[blank[0]:]) + blank[0] if len(blank) else np.array([], int)
+    if len(after) == 0:
+        return line  # nothing stands apart after the last character
+    end = start + int(after[-1]) + 2
+    wider = [[left, top], [max(end, right), top], [max(end, right), bottom], [left, bottom]]
+    read = by_cell(gray, wider, [])
+    text = undo_confusions("".join(g.text for g in line))
+    again = undo_confusions("".join(g.text for piece in read for g in piece))
+    if len(again) != len(text) + 1 or not again.startswith(text) or again[-1] not in LINE_END_MARKS:
+        return line
+    score = min(g.conf for piece in read for g in piece)
+    return line + [Glyph(again[-1], line[-1].x1, float(end), line[-1].top, line[-1].bottom, score)]
 
 
 def _rules_across(box, grid: Grid) -> list[float]:
