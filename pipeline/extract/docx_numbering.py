@@ -20,17 +20,9 @@ from docx.oxml.ns import qn
 
 from pipeline.errors import InputError
 from pipeline.extract.zipped import declares_dtd
+from pipeline.normalise.headings import chinese_numeral
 
-_CHINESE_DIGITS = "零一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def _chinese(n: int) -> str:
-    if n < 10:
-        return _CHINESE_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _CHINESE_DIGITS[tens]
-    return f"{head}十{_CHINESE_DIGITS[ones] if ones else ''}"
 
 
 def _roman(n: int) -> str:
@@ -45,7 +37,7 @@ def _roman(n: int) -> str:
 def format_number(n: int, fmt: str) -> str:
     if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "japaneseCounting",
                "taiwaneseCounting", "chineseLegalSimplified"):
-        return _chinese(n)
+        return chinese_numeral(n)
     if fmt.startswith("decimalEnclosedCircle") and 0 < n <= len(_CIRCLED):
         return _CIRCLED[n - 1]
     if fmt == "lowerLetter":

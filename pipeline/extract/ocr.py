@@ -116,16 +116,33 @@ def _to_ink(gray: np.ndarray, line: list[Glyph]) -> list[Glyph]:
     return [dataclasses.replace(g, top=ink_top, bottom=ink_bottom) for g in line]
 
 
+def _bounds(box) -> tuple[int, int, int, int]:
+    """A detected box (four corners) as left, top, right, bottom in whole pixels."""
+    xs, ys = [p[0] for p in box], [p[1] for p in box]
+    return int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys)) + 1
+
+
+def _beside(box, others: list) -> list[tuple[int, int, int, int]]:
+    """The bounds of the other detected boxes on the same line as `box`."""
+    _, top, _, bottom = _bounds(box)
+    return [b for o in others if o is not box and (b := _bounds(o))[1] < bottom and b[3] > top]
+
+
+def _read_again(gray: np.ndarray, wider: list, line: list[Glyph]) -> tuple[str, str, float]:
+    """The line's text and the widened box's reading, both as the rules will make them, and the
+    reading's least confidence (1 when it read nothing)."""
+    read = [g for piece in by_cell(gray, wider, []) for g in piece]
+    text = undo_confusions("".join(g.text for g in line))
+    return text, undo_confusions("".join(g.text for g in read)), min((g.conf for g in read), default=1.0)
+
+
 def _widened(gray: np.ndarray, box, others: list) -> list | None:
     """The box widened leftwards to the ink it cuts (the detector's box may cut off a flat first
     character, 一 of `一、平安法治`, which the recogniser then leaves out), never into another
     detected box; or None."""
-    top, bottom = int(min(p[1] for p in box)), int(max(p[1] for p in box)) + 1
-    left, right = int(min(p[0] for p in box)), int(max(p[0] for p in box))
+    left, top, right, bottom = _bounds(box)
     dark = (gray[max(0, top):bottom, :left + 1] < INK_LEVEL).any(axis=0)
-    stop = max([int(max(p[0] for p in o)) for o in others
-                if o is not box and max(p[0] for p in o) <= right and min(p[0] for p in o) < left
-                and min(p[1] for p in o) < bottom and max(p[1] for p in o) > top], default=0)
+    stop = max([b[2] for b in _beside(box, others) if b[2] <= right and b[0] < left], default=0)
     new_left = left
     while new_left - 1 > stop and left - new_left < bottom - top and dark[new_left - 1:new_left + 1].any():
         new_left -= 1
@@ -141,15 +158,12 @@ def _with_cut_start(gray: np.ndarray, box, others: list, line: list[Glyph]) -> l
     wider = _widened(gray, box, others)
     if wider is None or not line:
         return line
-    read = by_cell(gray, wider, [])
-    text = undo_confusions("".join(g.text for g in line))  # compared as the rules will make them
-    again = undo_confusions("".join(g.text for piece in read for g in piece))
+    text, again, score = _read_again(gray, wider, line)
     if len(again) <= len(text) or not again.endswith(text):
         return line
     prefix = again[:len(again) - len(text)]
-    left = float(min(p[0] for p in wider))
+    left = float(wider[0][0])
     step = (line[0].x0 - left) / len(prefix)
-    score = min(g.conf for piece in read for g in piece)
     return [Glyph(c, left + i * step, left + (i + 1) * step, line[0].top, line[0].bottom, score)
             for i, c in enumerate(prefix)] + line
 
@@ -161,36 +175,29 @@ def _with_cut_mark(gray: np.ndarray, box, others: list, grid: Grid | None, line:
     mark more."""
     if not line:
         return line
-    top, bottom = int(min(p[1] for p in box)), int(max(p[1] for p in box)) + 1
-    left, right = int(min(p[0] for p in box)), int(max(p[0] for p in box))
+    left, top, right, bottom = _bounds(box)
     height = bottom - top
-    level = [o for o in others if o is not box and min(p[1] for p in o) < bottom and max(p[1] for p in o) > top]
     walls = [r.x0 for r in grid.vertical if r.top <= (top + bottom) / 2 <= r.bottom] if grid else []
-    limit = int(min([min(p[0] for p in o) for o in level if min(p[0] for p in o) > right]
-                    + [w for w in walls if w > right] + [right + MARK_REACH * height, gray.shape[1] - 1]))
+    limit = int(min([b[0] for b in _beside(box, others) if b[0] > right] + [w for w in walls if w > right]
+                    + [right + MARK_REACH * height, gray.shape[1] - 1]))
     start = int(line[-1].x1)
     dark = (gray[max(0, top):bottom + height // 4, start:limit] < INK_LEVEL).any(axis=0)  # a mark sits low
     blank = np.flatnonzero(~dark)
     after = np.flatnonzero(dark[blank[0]:]) + blank[0] if len(blank) else np.array([], int)
     if len(after) == 0:
         return line  # nothing stands apart after the last character
-    end = start + int(after[-1]) + 2
-    wider = [[left, top], [max(end, right), top], [max(end, right), bottom], [left, bottom]]
-    read = by_cell(gray, wider, [])
-    text = undo_confusions("".join(g.text for g in line))
-    again = undo_confusions("".join(g.text for piece in read for g in piece))
+    end = max(start + int(after[-1]) + 2, right)
+    text, again, score = _read_again(gray, [[left, top], [end, top], [end, bottom], [left, bottom]], line)
     if len(again) != len(text) + 1 or not again.startswith(text) or again[-1] not in LINE_END_MARKS:
         return line
-    score = min(g.conf for piece in read for g in piece)
     return line + [Glyph(again[-1], line[-1].x1, float(end), line[-1].top, line[-1].bottom, score)]
 
 
 def _rules_across(box, grid: Grid) -> list[float]:
     """x of the vertical rules a detected line's box lies across (the rules are erased, the detector
     may join the text of two cells into one line)."""
-    left, right = min(p[0] for p in box), max(p[0] for p in box)
-    mid = (min(p[1] for p in box) + max(p[1] for p in box)) / 2
-    return sorted(r.x0 for r in grid.vertical if left < r.x0 < right and r.top <= mid <= r.bottom)
+    left, top, right, bottom = _bounds(box)
+    return sorted(r.x0 for r in grid.vertical if left < r.x0 < right and r.top <= (top + bottom) / 2 <= r.bottom)
 
 
 def by_cell(gray: np.ndarray, box, cuts: list[float]) -> list[list[Glyph]]:
@@ -199,8 +206,8 @@ def by_cell(gray: np.ndarray, box, cuts: list[float]) -> list[list[Glyph]]:
     share its ink's width evenly, and its confidence."""
     import cv2
 
-    top, bottom = int(min(p[1] for p in box)), int(max(p[1] for p in box)) + 1
-    edges = [min(p[0] for p in box), *cuts, max(p[0] for p in box)]
+    left, top, right, bottom = _bounds(box)
+    edges = [left, *cuts, right]
     pieces = []
     for a, b in zip(edges, edges[1:]):
         crop = gray[max(0, top):bottom, int(a) + 1:int(b)]

@@ -40,6 +40,8 @@ import unicodedata
 
 import regex as re
 
+from pipeline.normalise.headings import chinese_number, chinese_numeral
+
 FULL_WIDTH = {"(": "（", ")": "）", ";": "；", ":": "：", ",": "，"}
 BARS = frozenset("|丨")
 
@@ -123,23 +125,15 @@ def heading_cell(cell: str, expected: int) -> str:
     """An OCR'd cell reading as category heading number `expected` without its 、, or with dust after its
     count, made whole; one reading as a heading but for its number (`、平安法治（2项）`: a lone flat 一
     is often not detected) gets the expected number."""
-    from pipeline.normalise.headings import chinese_number
-
     m = _HEADING_READ.match(cell.strip())
     if not m or not (m["dust"] or m["mark"] in ("", "~", "～") or not m["no"]):
         return cell
     if not m["no"]:
-        return f"{_numeral(expected)}{m['mark']}{m['rest']}" if m["mark"] == "、" else cell
+        return f"{chinese_numeral(expected)}{m['mark']}{m['rest']}" if m["mark"] == "、" else cell
     if chinese_number(m["no"]) == expected:
         return f"{m['no']}{m['mark'] if m['mark'] in ('.', '．') else '、'}{m['rest']}"
     return cell
 
-
-def _numeral(n: int) -> str:
-    """1-99 in Chinese numerals, as category headings are numbered."""
-    digits = "零一二三四五六七八九"
-    tens, ones = divmod(n, 10)
-    return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones else "")
 
 
 DUST = frozenset("·.,'`")

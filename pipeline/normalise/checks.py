@@ -82,7 +82,7 @@ def ocr_warnings(lists: dict, ocr: OcrRun) -> list[Warning_]:
     warnings = []
     for key, rows in lists.items():
         for entry in rows.entries:
-            confidence = getattr(entry, "confidence", None)
+            confidence = getattr(entry, "confidence", None)  # items carry one; headings do not
             if confidence is not None and confidence < ocr.proofread_below:
                 warnings.append(Warning_(code="ocr_low_confidence", list=key, seq=entry.seq,
                                          message=f"read by OCR ({entry.where}), its least sure character with "

@@ -32,6 +32,17 @@ def chinese_number(text: str) -> int:
     return total + (digit or 0)
 
 
+_NUMERALS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """0-99 as Chinese numerals, as headings and Word's chineseCounting write them: 1 → 一, 12 → 十二, 23 → 二十三."""
+    if n < 10:
+        return _NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    return f"{'' if tens == 1 else _NUMERALS[tens]}十{_NUMERALS[ones] if ones else ''}"
+
+
 @dataclass(frozen=True)
 class Heading:
     category_no: int
