@@ -264,12 +264,14 @@ def test_max_inflate_mb_sets_the_size_limit(tmp_path, capsys):
 
 
 def test_extracting_a_pdf_imports_only_what_it_needs(tmp_path):
-    """pdfplumber (the reference reader), pandas, openpyxl, DuckDB and the diff's libraries cost
-    start-up time that reading, checking and writing one PDF edition never needs."""
+    """pdfplumber (the reference reader), pandas, openpyxl, DuckDB, the diff's libraries, the OCR's
+    and Arrow's compute kernels cost start-up time that reading, checking and writing one PDF
+    edition never needs."""
     script = ("import sys; from pipeline.cli import main; "
               f"code = main(['extract', {str(ROOT / 'raw' / 'songzhuang-2025-07.pdf')!r}, '--out', {str(tmp_path / 'out')!r}]); "
               "print(sorted(m for m in ('pandas', 'openpyxl', 'duckdb', 'scipy', 'rapidfuzz', 'pdfplumber', 'docx', "
-              "'python_calamine', 'lxml') if m in sys.modules)); sys.exit(code)")
+              "'python_calamine', 'lxml', 'pyarrow.compute', 'cv2', 'rapidocr_onnxruntime', 'PIL') "
+              "if m in sys.modules)); sys.exit(code)")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
