@@ -139,7 +139,9 @@ class _Sheet:
                 raise _cell_too_long(self.name, row, col, len(value), about or {})
         self.cells.append((row, col, value, style or {}))
         if value is not None and measure:
-            width = max(display_width(line) for line in str(value).split("\n"))
+            # a column's width is used only up to MAX_WIDTH (wider wraps): a line's first MAX_WIDTH + 1
+            # characters measure past it whenever the whole line does
+            width = max(display_width(line[:MAX_WIDTH + 1]) for line in str(value).split("\n"))
             self.widths[col] = max(self.widths.get(col, 0), width)
 
     def write(self, ws, formats: _Formats, first_data_row: int) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -81,7 +82,9 @@ def _plain(function, restype, *argtypes):
     """A PDFium function called with and returning plain integers (handles as addresses): the
     per-character loops call these tens of thousands of times a page, and pypdfium2's typed
     pointers cost a conversion (and a cast to compare them) on every call."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+    # PYFUNCTYPE: called holding the GIL, each a lookup of nanoseconds (releasing and retaking the
+    # GIL around it would cost more than the call)
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 _ADDRESS, _INT = ctypes.c_void_p, ctypes.c_int
@@ -89,72 +92,116 @@ _count_chars = _plain(raw.FPDFText_CountChars, _INT, _ADDRESS)
 _is_generated = _plain(raw.FPDFText_IsGenerated, _INT, _ADDRESS, _INT)
 _text_object_of = _plain(raw.FPDFText_GetTextObject, _ADDRESS, _ADDRESS, _INT)
 _unicode = _plain(raw.FPDFText_GetUnicode, ctypes.c_uint, _ADDRESS, _INT)
+_get_text = _plain(raw.FPDFText_GetText, _INT, _ADDRESS, _INT, _INT, _ADDRESS)  # UTF-16, with a terminator
 _origin = _plain(raw.FPDFText_GetCharOrigin, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS)  # into two doubles
 _count_objects = _plain(raw.FPDFPage_CountObjects, _INT, _ADDRESS)
 _object_at = _plain(raw.FPDFPage_GetObject, _ADDRESS, _ADDRESS, _INT)
 _count_form_objects = _plain(raw.FPDFFormObj_CountObjects, _INT, _ADDRESS)
 _form_object_at = _plain(raw.FPDFFormObj_GetObject, _ADDRESS, _ADDRESS, ctypes.c_ulong)
 _object_type = _plain(raw.FPDFPageObj_GetType, _INT, _ADDRESS)
-_text_matrix = _plain(raw.FPDFText_GetMatrix, _INT, _ADDRESS, _INT, ctypes.POINTER(raw.FS_MATRIX))
+_text_matrix = _plain(raw.FPDFText_GetMatrix, _INT, _ADDRESS, _INT, _ADDRESS)  # into six floats
 _font_of = _plain(raw.FPDFTextObj_GetFont, _ADDRESS, _ADDRESS)
 _font_size = _plain(raw.FPDFText_GetFontSize, ctypes.c_double, _ADDRESS, _INT)
-_glyph_width = _plain(raw.FPDFFont_GetGlyphWidth, _INT, _ADDRESS, ctypes.c_uint, ctypes.c_float,
-                      ctypes.POINTER(ctypes.c_float))
+_glyph_width = _plain(raw.FPDFFont_GetGlyphWidth, _INT, _ADDRESS, ctypes.c_uint, ctypes.c_float, _ADDRESS)  # into a float
 
 
 def _address(handle) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value
 
 
-def _chars(textpage: pdfium.PdfTextPage, geo: _Page) -> tuple[list[dict], set[int]]:
+def _chars(textpage: pdfium.PdfTextPage, geo: _Page) -> tuple[list[dict], set[int]] | None:
     """Every character PDFium found in the file, with pdfminer's box: from the origin along the
     baseline by the glyph's advance, and up from the baseline by the font size (pdfminer takes the
     descent from the font descriptor, which composite fonts, every CJK font, leave to the
-    descendant font, so it is 0); and the text objects they come from (addresses)."""
+    descendant font, so it is 0); and the text objects they come from (addresses).
+
+    Asked in passes, one question for every character at a time (the cost is Python's, per call
+    and per loop step), then each text object described once (`_objects`). None for a page
+    holding `_HYPHEN_MARK`."""
     tp = _address(textpage.raw)
-    matrix = raw.FS_MATRIX()
-    ox, oy, advance = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
-    px, py = ctypes.addressof(ox), ctypes.addressof(oy)
-    pm, pw = ctypes.pointer(matrix), ctypes.pointer(advance)
-    objects: dict[int, tuple] = {}  # text object -> what its chars share
-    advances: dict[tuple, dict[int, float]] = {}  # (font, font size) -> code point -> advance in text space
-    chars: list[dict] = []
-    append, unicode_of, object_of, origin = chars.append, _unicode, _text_object_of, _origin  # locals: the loop is hot
-    height = geo.height
+    count = _count_chars(tp)
+    if count <= 0:
+        return [], set()
+    text = _text_of(tp, count)
+    if _HYPHEN_MARK in text:
+        return None
+    generated = _is_generated  # PDFium generates only spaces and line breaks (CR, LF): only those need asking
+    kept = [k for k, ch in enumerate(text) if ch > " " or not generated(tp, k)]
+    object_of, origin = _text_object_of, _origin
+    objs = [object_of(tp, k) for k in kept]
+    origins = (ctypes.c_double * (2 * len(kept)))()
+    at = ctypes.addressof(origins)
+    for i, k in enumerate(kept):
+        origin(tp, k, at + 16 * i, at + 16 * i + 8)
+    xy = origins[:]
+    shared = _objects(tp, kept, objs, geo)
     a, b, c, d, e, f = geo.ctm
-    last = shared = None
-    for k in range(_count_chars(tp)):
-        code = unicode_of(tp, k)
-        # PDFium generates only spaces and line breaks (CR, LF): only those need asking
-        if code <= 0x20 and _is_generated(tp, k):
-            continue
-        obj = object_of(tp, k)
+    height = geo.height
+    advance = ctypes.c_float()
+    pw = ctypes.addressof(advance)
+    chars: list[dict] = []
+    append = chars.append
+    last = None
+    for ch, obj, x, y in zip(map(text.__getitem__, kept), objs, xy[0::2], xy[1::2]):
         if obj != last:  # most objects hold a run of characters
-            shared = objects.get(obj)
-            if shared is None:
-                _text_matrix(tp, k, pm)
-                font, font_size = _font_of(obj), _font_size(tp, k)
-                # text space to user space: (ux, uy) is the advance of one unit along the baseline;
-                # upright: the text's up is the page's up as displayed
-                ux, uy, vx, vy = matrix.a, matrix.b, matrix.c, matrix.d
-                ta, tb, tc, td = ux * a + uy * c, ux * b + uy * d, vx * a + vy * c, vx * b + vy * d
-                shared = objects[obj] = (font, font_size, advances.setdefault((font, font_size), {}), ux, uy,
-                                         font_size * math.hypot(vx, vy), ta * td > 0 and tb * tc <= 0)
             last = obj
-            font, font_size, widths, ux, uy, size, upright = shared
-        width = widths.get(code)
+            font, font_size, widths, along, size, upright = shared[obj]
+        width = widths.get(ch)
         if width is None:  # by its code point: PDFium maps it back to the char code
-            _glyph_width(font, code, font_size, pw)
-            width = widths[code] = advance.value
-        origin(tp, k, px, py)
-        x, y = ox.value, oy.value
+            _glyph_width(font, ord(ch), font_size, pw)
+            width = widths[ch] = advance.value
         x0, base = a * x + c * y + e, b * x + d * y + f
-        x1 = a * (x + width * ux) + c * (y + width * uy) + e
+        x1 = x0 + width * along
         if x1 < x0:
             x0, x1 = x1, x0
-        append({"text": chr(code), "x0": x0, "x1": x1, "top": height - (base + size), "bottom": height - base,
+        append({"text": ch, "x0": x0, "x1": x1, "top": height - (base + size), "bottom": height - base,
                 "size": size, "upright": upright})
-    return chars, set(objects)
+    return chars, set(shared)
+
+
+def _text_of(tp: int, count: int) -> str:
+    """The text page's characters, one per index: read at once when the page's text is exactly
+    its characters (no character left out as a control, none written as U+FFFE for a missing
+    code point or a hyphen, none outside the BMP: CPDF_TextPage::Init and GetPageText), else
+    one by one."""
+    buffer = (ctypes.c_uint16 * (count + 1))()
+    written = _get_text(tp, 0, count, ctypes.addressof(buffer))
+    if written == count + 1:
+        text = ctypes.string_at(buffer, 2 * count).decode("utf-16-le", "surrogatepass")
+        if len(text) == count and not _NOT_ONE_TO_ONE.search(text):
+            return text
+    return "".join(chr(_unicode(tp, k)) for k in range(count))
+
+
+_NOT_ONE_TO_ONE = re.compile("[\ud800-\udfff\ufffe]")
+# PDFium's text page writes U+0002 for a hyphen ending a line before a word goes on (CharType::kHyphen),
+# and keeps no trace of the glyph's own code point (U+002D or U+00AD): such a page is read by the
+# reference, as pdfminer reads it
+_HYPHEN_MARK = "\x02"
+
+
+def _objects(tp: int, kept: list[int], objs: list[int], geo: _Page) -> dict[int, tuple]:
+    """What the characters of each text object share: its font and size, the advances of its
+    glyphs (shared by objects of one font and size), how far one unit of advance moves along the
+    page's x, the font size as drawn, and whether it stands upright; asked at its first char."""
+    a, b, c, d, _, _ = geo.ctm
+    matrix = (ctypes.c_float * 6)()
+    pm = ctypes.addressof(matrix)
+    advances: dict[tuple, dict[str, float]] = {}  # (font, font size) -> char -> advance in text space
+    shared: dict[int, tuple] = {}
+    firsts = dict(zip(reversed(objs), reversed(kept)))  # object -> its first char (the last written wins)
+    for obj, k in firsts.items():
+        _text_matrix(tp, k, pm)
+        ux, uy, vx, vy = matrix[:4]
+        font, font_size = _font_of(obj), _font_size(tp, k)
+        widths = advances.get((font, font_size))
+        if widths is None:
+            widths = advances[(font, font_size)] = {}
+        # text space to the page: (ux, uy) is one unit along the baseline; upright: the text's
+        # up is the page's up as displayed
+        ta, tb, tc, td = ux * a + uy * c, ux * b + uy * d, vx * a + vy * c, vx * b + vy * d
+        shared[obj] = (font, font_size, widths, ta, font_size * math.hypot(vx, vy), ta * td > 0 and tb * tc <= 0)
+    return shared
 
 
 def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page,
@@ -310,10 +357,15 @@ def read_pages(path: Path, watch: Watch) -> Iterator[PageObjects]:
                     textpage = page.get_textpage()
                 try:
                     geo = _Page(page)
-                    chars, drawn = _chars(textpage, geo)
-                    lines, rects, images, dropped = _page_objects(page, textpage, geo, drawn)
+                    read = _chars(textpage, geo)
+                    if read is not None:
+                        chars, drawn = read
+                        lines, rects, images, dropped = _page_objects(page, textpage, geo, drawn)
                 finally:
                     textpage.close()
+                if read is None:
+                    yield pdf_plumber.read_page(path, watch, index + 1)
+                    continue
                 chars += _lost_spaces(dropped, chars)
                 yield PageObjects(index + 1, chars, lines, rects, images, geo.width, geo.height)
             finally:

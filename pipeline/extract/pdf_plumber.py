@@ -29,15 +29,32 @@ def read_pages(path: Path, watch: Watch) -> Iterator[PageObjects]:
         if not pages:
             raise InputError("pdf_no_pages", "PDF has no pages", file=path)
         for number, page in enumerate(pages, start=1):
-            with library_call(path, watch, f"page {number}"):
-                try:
-                    objects = PageObjects(number, page.chars, page.lines, page.rects, len(page.images),
-                                          page.width, page.height)
-                finally:
-                    page.close()  # drop pdfplumber's caches: the data above is ours now
-            yield objects
+            yield _page_objects(path, watch, page, number)
     finally:
         _close(pdf)
+
+
+def read_page(path: Path, watch: Watch, number: int) -> PageObjects:
+    """One page (1-based) as the reference reads it: the PDFium reader's way out for a page whose
+    text PDFium has rewritten (pdf_pdfium.py)."""
+    import pdfplumber
+
+    with library_call(path, watch):
+        pdf = pdfplumber.open(path, pages=[number])
+    try:
+        with library_call(path, watch):
+            page = pdf.pages[0]
+        return _page_objects(path, watch, page, number)
+    finally:
+        _close(pdf)
+
+
+def _page_objects(path: Path, watch: Watch, page, number: int) -> PageObjects:
+    with library_call(path, watch, f"page {number}"):
+        try:
+            return PageObjects(number, page.chars, page.lines, page.rects, len(page.images), page.width, page.height)
+        finally:
+            page.close()  # drop pdfplumber's caches: the data above is ours now
 
 
 def _close(pdf) -> None:
