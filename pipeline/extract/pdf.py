@@ -174,13 +174,23 @@ def _mid_x(c: dict) -> float:
 
 def page_chars(page: PageObjects, s: PdfSettings) -> PageText:
     """The page's text as glyphs, without page numbers; radicals as the ideographs they are drawn as."""
-    chars = [c for c in page.chars if c.get("upright", True) and c["text"]]
-    for c in chars:
-        if len(c["text"]) == 1 and ord(c["text"]) in RADICALS:  # ⻔ for 门: see normalise/radicals.py
-            c["text"] = RADICALS[ord(c["text"])]
-    letters = sum(1 for c in chars if not c["text"].isspace())
-    gap_spaces = not page.spaces_are_glyphs and not any(c["text"] == " " for c in chars)
-    chars = [c for c in chars if not c["text"].isspace() or c["text"] == " "]
+    chars: list[dict] = []
+    letters = 0
+    space_glyphs = False
+    for c in page.chars:  # one pass: a page has thousands of glyphs
+        text = c["text"]
+        if not text or not c.get("upright", True):
+            continue
+        if len(text) == 1 and ord(text) in RADICALS:  # ⻔ for 门: see normalise/radicals.py
+            c["text"] = text = RADICALS[ord(text)]
+        if not text.isspace():
+            letters += 1
+        elif text == " ":
+            space_glyphs = True
+        else:
+            continue  # other whitespace (line ends, tabs) is no glyph
+        chars.append(c)
+    gap_spaces = not page.spaces_are_glyphs and not space_glyphs
     return PageText(drop_page_numbers(chars, page.height, gap_spaces, s), gap_spaces, letters)
 
 

@@ -204,6 +204,9 @@ def _objects(tp: int, kept: list[int], objs: list[int], geo: _Page) -> dict[int,
     return shared
 
 
+_TEXT = raw.FPDF_PAGEOBJ_TEXT
+
+
 def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page,
                   drawn: set[int]) -> tuple[list[dict], list[dict], int, list[dict]]:
     """Straight lines and rectangles of the page's paths, how many images it draws, and the text
@@ -220,10 +223,9 @@ def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page
 
     def walk(count, get, holder, outer: Matrix) -> None:
         nonlocal images
-        for i in range(count(holder)):
-            address = get(holder, i)
-            kind = _object_type(address)
-            if kind == raw.FPDF_PAGEOBJ_TEXT:  # the commonest, and almost always drawn
+        addresses = [get(holder, i) for i in range(count(holder))]
+        for address, kind in zip(addresses, map(_object_type, addresses)):
+            if kind == _TEXT:  # the commonest, and almost always drawn
                 if address not in drawn:
                     obj = ctypes.cast(address, raw.FPDF_PAGEOBJECT)
                     if raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2:  # UTF-16 length: only the terminator
@@ -285,19 +287,28 @@ def _subpaths(obj, m: Matrix, x: ctypes.c_float, y: ctypes.c_float) -> Iterator[
     None for a subpath with a curve (never a rule)."""
     points: list[tuple[float, float]] = []
     curved = False
-    for k in range(raw.FPDFPath_CountSegments(obj)):
-        segment = raw.FPDFPath_GetPathSegment(obj, k)
-        kind = raw.FPDFPathSegment_GetType(segment)
-        if kind == raw.FPDF_SEGMENT_MOVETO and points:
+    path, px, py = _address(obj), ctypes.addressof(x), ctypes.addressof(y)
+    for k in range(_count_segments(path)):
+        segment = _segment(path, k)
+        kind = _segment_type(segment)
+        if kind == _MOVETO and points:
             yield None if curved else points
             points, curved = [], False
-        curved = curved or kind == raw.FPDF_SEGMENT_BEZIERTO
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        curved = curved or kind == _BEZIERTO
+        _segment_point(segment, px, py)
         points.append(_apply(m, x.value, y.value))
-        if raw.FPDFPathSegment_GetClose(segment):
+        if _segment_closes(segment):
             points.append(points[0])
     if points:
         yield None if curved else points
+
+
+_count_segments = _plain(raw.FPDFPath_CountSegments, _INT, _ADDRESS)
+_segment = _plain(raw.FPDFPath_GetPathSegment, _ADDRESS, _ADDRESS, _INT)
+_segment_type = _plain(raw.FPDFPathSegment_GetType, _INT, _ADDRESS)
+_segment_point = _plain(raw.FPDFPathSegment_GetPoint, _INT, _ADDRESS, _ADDRESS, _ADDRESS)  # into two floats
+_segment_closes = _plain(raw.FPDFPathSegment_GetClose, _INT, _ADDRESS)
+_MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 
 
 def _same(p: tuple[float, float], q: tuple[float, float]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
@@ -77,6 +78,7 @@ class Cleaned:
         return pos == 0 or pos in self.breaks or self.text[pos - 1] in "。；;：:"
 
 
+@lru_cache(maxsize=1 << 16)  # pairs of characters: a cell's every line break asks it
 def _whitespace_goes(before: str, after: str, line_break: bool) -> bool:
     """A line wrap inside Chinese text: no space is published there."""
     if is_cjk_punct(before) or is_cjk_punct(after):
@@ -113,6 +115,7 @@ def clean_with_breaks(text: str) -> Cleaned:
     return Cleaned("".join(out).strip(), frozenset(breaks), frozenset(wraps))
 
 
+@lru_cache(maxsize=1 << 13)  # the assembler asks of a row's cells several times (heading? title? …)
 def clean(text: str) -> str:
     """Rule 1: the published characters, markup and wrap artefacts removed."""
     return clean_with_breaks(strip_markup(text)).text
