@@ -114,7 +114,7 @@ def main() -> None:
         peaks: dict[str, list[int]] = {name: [] for name in commands}
         for _ in range(a.runs):
             for name, command in commands.items():
-                seconds, peak = measured(command)
+                seconds, peak, _ = measured(command)
                 times[name].append(seconds)
                 peaks[name].append(peak)
                 print(f"{name}: {seconds:.1f} s, {peak / 2**20:.0f} MiB", file=sys.stderr)

@@ -1,8 +1,8 @@
 """The PDF edition beside the PDF libraries alone, in one run: whole processes, and our steps in-process.
 
 Processes (start-up included, as a user runs them), interleaved round by round so that a busy
-machine slows every command alike; median wall time and peak resident memory (the child's
-ru_maxrss) of each:
+machine slows every command alike; median wall time, median CPU time (user + system) and peak
+resident memory (VmHWM, bench/peak.py) of each:
   pipeline extract            the whole edition: read, lay out, normalise, validate, write every
                               table, duties.json, edition.json and the workbook (PDFium, the default)
   … --pdf-reader pdfplumber   the same through the reference reader
@@ -57,15 +57,18 @@ def processes(pdf: Path, pages: int, runs: int) -> dict[str, dict]:
             _run(command)
         times: dict[str, list[float]] = {name: [] for name in commands}
         peaks: dict[str, list[int]] = {name: [] for name in commands}
+        cpus: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs):
             for name, command in commands.items():
-                seconds, peak = _run(command)
+                seconds, peak, cpu = _run(command)
                 times[name].append(seconds)
                 peaks[name].append(peak)
+                cpus[name].append(cpu)
     result = {}
     for name in commands:
         median = statistics.median(times[name])
         result[name] = {"median_s": round(median, 3), "min_s": round(min(times[name]), 3),
+                        "cpu_median_s": round(statistics.median(cpus[name]), 3),
                         "pages_per_s": round(pages / median, 1) if name != "start-up and imports" else None,
                         "peak_rss_mib": round(max(peaks[name]) / 2**20, 1)}
     return result
@@ -141,11 +144,14 @@ def report(pdf: Path, runs: int) -> dict:
         pages = check_streams(pdf, watch).pages
     procs = processes(pdf, pages, runs)
     step = steps(pdf, runs)
-    whole = procs["pipeline extract"]["median_s"] / procs["pdfplumber extract_tables (bare)"]["median_s"]
-    read = procs["read step (check + PDFium pages)"]["median_s"] / procs["pypdfium2 text only"]["median_s"]
+    ratio = lambda a, b, key="median_s": procs[a][key] / procs[b][key]  # noqa: E731
+    whole = ratio("pipeline extract", "pdfplumber extract_tables (bare)")
+    read = ratio("read step (check + PDFium pages)", "pypdfium2 text only")
     read_in = step["read (check + PDFium pages)"] / step["pypdfium2 text only"]
     return {"file": pdf.name, "pages": pages, "processes": procs, "steps_s": step,
             "whole_over_bare": round(whole, 3), "read_over_text_only": round(read, 3),
+            "cpu_whole_over_bare": round(ratio("pipeline extract", "pdfplumber extract_tables (bare)", "cpu_median_s"), 3),
+            "cpu_read_over_text_only": round(ratio("read step (check + PDFium pages)", "pypdfium2 text only", "cpu_median_s"), 3),
             "read_over_text_only_in_process": round(read_in, 3),
             "editions_per_minute": {name: round(60 / procs[name]["median_s"], 1)
                                     for name in ("pipeline extract", "pipeline extract --pdf-reader pdfplumber",
@@ -154,12 +160,12 @@ def report(pdf: Path, runs: int) -> dict:
 
 def print_report(r: dict) -> None:
     print(f"\n{r['file']} ({r['pages']} pages): whole processes, median of the runs")
-    header = f"{'command':<44} {'median s':>9} {'pages/s':>8} {'peak RSS MiB':>13}"
+    header = f"{'command':<44} {'median s':>9} {'pages/s':>8} {'CPU s':>7} {'peak RSS MiB':>13}"
     print(header)
     print("-" * len(header))
     for name, m in r["processes"].items():
         pps = f"{m['pages_per_s']:>8}" if m["pages_per_s"] else f"{'-':>8}"
-        print(f"{name:<44} {m['median_s']:>9.3f} {pps} {m['peak_rss_mib']:>13.1f}")
+        print(f"{name:<44} {m['median_s']:>9.3f} {pps} {m['cpu_median_s']:>7.3f} {m['peak_rss_mib']:>13.1f}")
     print("\nsteps of pipeline extract, in-process (median s)")
     for name, seconds in r["steps_s"].items():
         print(f"  {name:<52} {seconds:>8.4f}")
@@ -168,5 +174,6 @@ def print_report(r: dict) -> None:
           f"{ok(r['whole_over_bare'], TARGET_WHOLE)}")
     print(f"read step / pypdfium2 text only: {r['read_over_text_only']:.3f} as processes (target <= {TARGET_READ}): "
           f"{ok(r['read_over_text_only'], TARGET_READ)}; {r['read_over_text_only_in_process']:.2f} in-process")
+    print(f"the same in CPU time (user + system): {r['cpu_whole_over_bare']:.3f} and {r['cpu_read_over_text_only']:.3f}")
     print("editions per minute, one process after another: "
           + ", ".join(f"{name} {n}" for name, n in r["editions_per_minute"].items()))

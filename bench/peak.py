@@ -8,6 +8,7 @@ process before its exec, which is the (large) benchmark process that started it.
 from __future__ import annotations
 
 import atexit
+import resource
 import runpy
 import subprocess
 import sys
@@ -17,14 +18,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def measured(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident bytes of one run of `command` (a `python -m bench.peak …` command)."""
+def measured(command: list[str]) -> tuple[float, int, float]:
+    """Wall seconds, peak resident bytes and CPU seconds (user + system, its threads' and children's
+    too) of one run of `command` (a `python -m bench.peak …` command). CPU time moves less than
+    wall time when the shared machine is busy."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, command))} failed ({done.returncode}): {done.stderr.strip()[-800:]}")
-    return seconds, int(done.stderr.split()[-1]) * 1024
+    return seconds, int(done.stderr.split()[-1]) * 1024, cpu
 
 
 def _report() -> None:
