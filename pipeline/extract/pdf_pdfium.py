@@ -187,21 +187,25 @@ def _objects(tp: int, kept: list[int], objs: list[int], geo: _Page) -> dict[int,
     a, b, c, d, _, _ = geo.ctm
     matrix = (ctypes.c_float * 6)()
     pm = ctypes.addressof(matrix)
+    matrix_of, font_of, size_of = _text_matrix, _font_of, _font_size  # locals: a page has thousands of objects
     advances: dict[tuple, dict[str, float]] = {}  # (font, font size) -> char -> advance in text space
+    described: dict[tuple, tuple] = {}  # (font, font size, the matrix's linear part) -> what its chars share
     shared: dict[int, tuple] = {}
     firsts = dict(zip(reversed(objs), reversed(kept)))  # object -> its first char (the last written wins)
     for obj, k in firsts.items():
-        _text_matrix(tp, k, pm)
-        ux, uy, vx, vy = matrix[:4]
-        font, font_size = _font_of(obj), _font_size(tp, k)
-        widths = advances.get((font, font_size))
-        if widths is None:
-            widths = advances[(font, font_size)] = {}
-        # text space to the page: (ux, uy) is one unit along the baseline; upright: the text's
-        # up is the page's up as displayed
-        ta, tb, tc, td = ux * a + uy * c, ux * b + uy * d, vx * a + vy * c, vx * b + vy * d
-        shared[obj] = (font, font_size, widths, ta, font_size * math.hypot(vx, vy), ta * td > 0 and tb * tc <= 0)
+        matrix_of(tp, k, pm)
+        key = (font_of(obj), size_of(tp, k), *matrix[:4])
+        shared[obj] = described.get(key) or described.setdefault(key, _described(key, advances, a, b, c, d))
     return shared
+
+
+def _described(key: tuple, advances: dict, a: float, b: float, c: float, d: float) -> tuple:
+    font, font_size, ux, uy, vx, vy = key
+    widths = advances.setdefault((font, font_size), {})
+    # text space to the page: (ux, uy) is one unit along the baseline; upright: the text's up is
+    # the page's up as displayed
+    ta, tb, tc, td = ux * a + uy * c, ux * b + uy * d, vx * a + vy * c, vx * b + vy * d
+    return font, font_size, widths, ta, font_size * math.hypot(vx, vy), ta * td > 0 and tb * tc <= 0
 
 
 _TEXT = raw.FPDF_PAGEOBJ_TEXT
@@ -223,13 +227,13 @@ def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page
 
     def walk(count, get, holder, outer: Matrix) -> None:
         nonlocal images
-        addresses = [get(holder, i) for i in range(count(holder))]
+        # a text object with characters in the text page (the commonest object) needs no look
+        addresses = [address for i in range(count(holder)) if (address := get(holder, i)) not in drawn]
         for address, kind in zip(addresses, map(_object_type, addresses)):
-            if kind == _TEXT:  # the commonest, and almost always drawn
-                if address not in drawn:
-                    obj = ctypes.cast(address, raw.FPDF_PAGEOBJECT)
-                    if raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2:  # UTF-16 length: only the terminator
-                        dropped.append(_text_box(obj, outer, height))
+            if kind == _TEXT:
+                obj = ctypes.cast(address, raw.FPDF_PAGEOBJECT)
+                if raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2:  # UTF-16 length: only the terminator
+                    dropped.append(_text_box(obj, outer, height))
                 continue
             obj = ctypes.cast(address, raw.FPDF_PAGEOBJECT)
             if kind == raw.FPDF_PAGEOBJ_IMAGE:
