@@ -18,7 +18,7 @@ test: $(STAMP)
 # extractors beside the peer libraries; the corpus build (editions/min per format and jobs, peak memory
 # at 20 and 200 editions); duty clusters' thresholds and scale; the published edition scanned, read by OCR
 bench: $(STAMP)
-	$(PY) -m bench
+	$(PY) -m bench --runs 11
 	$(PY) -m bench.corpus
 	$(PY) -m bench.clusters --quick
 	$(PY) -m bench.ocr

@@ -44,7 +44,9 @@ def _whole_edition(path: Path) -> int | None:
     """What `make all` pays per file: extract, normalise and validate (writing aside)."""
     from pipeline.extract import extract
     from pipeline.normalise.edition import build_edition
+    from pipeline.normalise.text import forget_cleaned
 
+    forget_cleaned()  # every round as a process's first: nothing remembered from the one before
     doc = extract(path)
     build_edition(doc, path.stem)
     return doc.pages

@@ -84,7 +84,7 @@ def steps(pdf: Path, runs: int) -> dict[str, float]:
     from pipeline.extract.pdf_streams import watched
     from pipeline.models import Source
     from pipeline.normalise.edition import build_edition
-    from pipeline.normalise.text import _whitespace_goes, clean
+    from pipeline.normalise.text import forget_cleaned
     from pipeline.write import write_edition
 
     state: dict = {}
@@ -105,8 +105,7 @@ def steps(pdf: Path, runs: int) -> dict[str, float]:
         state["doc"] = builder.finish(len(state["pages"]))
 
     def normalise() -> None:
-        clean.cache_clear()  # as a process meets the edition: nothing remembered from the round before
-        _whitespace_goes.cache_clear()
+        forget_cleaned()  # as a process meets the edition: nothing remembered from the round before
         state["edition"], state["warnings"] = build_edition(state["doc"], pdf.stem)
 
     def write_tables() -> None:

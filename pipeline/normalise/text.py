@@ -121,6 +121,13 @@ def clean(text: str) -> str:
     return clean_with_breaks(strip_markup(text)).text
 
 
+def forget_cleaned() -> None:
+    """What clean() and the whitespace rule remember, forgotten: a benchmark's rounds then meet an
+    edition as a process's first reading does."""
+    clean.cache_clear()
+    _whitespace_goes.cache_clear()
+
+
 # a cell holding only a dash or a slash (or 无) says "none" rather than naming something
 _PLACEHOLDER_RE = re.compile(r"^(?:[/／\\—–\-－―~～]+|无)$")
 
