@@ -1187,14 +1187,23 @@ def extract(path: Path, settings: PdfSettings = DEFAULT_SETTINGS, reader: str | 
     path = Path(path)
     module = importlib.import_module(f"pipeline.extract.{PDF_READERS[reader or pdf_reader()]}")
     with watched() as watch:
-        pages = list(module.read_pages(path, watch))
-        scanned = [p.number for p in pages if p.scanned]
+        builder = _Builder(path, settings)
+        count = 0
+        held: list[PageObjects] = []  # from the first scanned page on, so that the OCR reads those together
+        for page in module.read_pages(path, watch):  # laid out as read: one page's glyphs in memory at a time
+            count += 1
+            if held or page.scanned:
+                held.append(page)
+            else:
+                builder.add_page(page)
+        scanned = [p.number for p in held if p.scanned]
         if scanned:  # a scan, or some scanned pages among text pages: those read by OCR
             from pipeline.extract import ocr
 
             read = ocr.read_pdf_pages(path, scanned, ocr_settings())
-            pages = [read.get(p.number, p) for p in pages]
-        doc = document_of(path, pages, settings)
+            for page in held:
+                builder.add_page(read.get(page.number, page))
+        doc = builder.finish(count)
     if scanned:
         doc.ocr = ocr.run_record(scanned, ocr_settings())
     if watch.read_by_reference is not None:
