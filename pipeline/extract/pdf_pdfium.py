@@ -223,6 +223,7 @@ def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page
     matrix = raw.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
+    pm, pf, ps = ctypes.addressof(matrix), ctypes.addressof(fill), ctypes.addressof(stroke)
     height = geo.height
 
     def walk(count, get, holder, outer: Matrix) -> None:
@@ -235,17 +236,16 @@ def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page
                 if raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2:  # UTF-16 length: only the terminator
                     dropped.append(_text_box(obj, outer, height))
                 continue
-            obj = ctypes.cast(address, raw.FPDF_PAGEOBJECT)
             if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 images += 1
             elif kind == raw.FPDF_PAGEOBJ_FORM:
-                raw.FPDFPageObj_GetMatrix(obj, matrix)
+                _object_matrix(address, pm)
                 walk(_count_form_objects, _form_object_at, address, _times(_matrix(matrix), outer))
             elif kind == raw.FPDF_PAGEOBJ_PATH:
-                raw.FPDFPageObj_GetMatrix(obj, matrix)
+                _object_matrix(address, pm)
                 m = _times(_matrix(matrix), outer)
-                raw.FPDFPath_GetDrawMode(obj, fill, stroke)
-                for points in _subpaths(obj, m, x, y):
+                _draw_mode(address, pf, ps)
+                for points in _subpaths(address, m, x, y):
                     shape = _shape(points, height, bool(stroke.value))
                     if shape is not None:
                         (lines if "stroke" not in shape else rects).append(shape)
@@ -286,12 +286,12 @@ def _lost_spaces(dropped: list[dict], chars: list[dict]) -> list[dict]:
     return lost
 
 
-def _subpaths(obj, m: Matrix, x: ctypes.c_float, y: ctypes.c_float) -> Iterator[list[tuple[float, float]] | None]:
-    """Each subpath's points in page coordinates, a closing `h` as its start point again;
-    None for a subpath with a curve (never a rule)."""
+def _subpaths(path: int, m: Matrix, x: ctypes.c_float, y: ctypes.c_float) -> Iterator[list[tuple[float, float]] | None]:
+    """Each subpath's points of a path object (its address) in page coordinates, a closing `h` as
+    its start point again; None for a subpath with a curve (never a rule)."""
     points: list[tuple[float, float]] = []
     curved = False
-    path, px, py = _address(obj), ctypes.addressof(x), ctypes.addressof(y)
+    px, py = ctypes.addressof(x), ctypes.addressof(y)
     for k in range(_count_segments(path)):
         segment = _segment(path, k)
         kind = _segment_type(segment)
@@ -307,6 +307,8 @@ def _subpaths(obj, m: Matrix, x: ctypes.c_float, y: ctypes.c_float) -> Iterator[
         yield None if curved else points
 
 
+_object_matrix = _plain(raw.FPDFPageObj_GetMatrix, _INT, _ADDRESS, _ADDRESS)  # into an FS_MATRIX
+_draw_mode = _plain(raw.FPDFPath_GetDrawMode, _INT, _ADDRESS, _ADDRESS, _ADDRESS)  # into two ints
 _count_segments = _plain(raw.FPDFPath_CountSegments, _INT, _ADDRESS)
 _segment = _plain(raw.FPDFPath_GetPathSegment, _ADDRESS, _ADDRESS, _INT)
 _segment_type = _plain(raw.FPDFPathSegment_GetType, _INT, _ADDRESS)
