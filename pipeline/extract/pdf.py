@@ -58,7 +58,7 @@ import statistics
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from pipeline.errors import InputError, locating
 from pipeline.extract.pdf_page import PDF_READERS, PageObjects, ocr_settings, pdf_reader
@@ -1176,6 +1176,25 @@ def document_of(path: Path, pages: Iterable[PageObjects], settings: PdfSettings 
     return builder.finish(count)
 
 
+def _scans_read(path: Path, pages: Iterable[PageObjects], scanned: list[int]) -> Iterator[PageObjects]:
+    """The pages in order, each handed on as it is read (one page's glyphs in memory at a time);
+    from a first scanned page on they are held, and the scanned ones read by OCR together (a scan,
+    or scanned pages among text pages), their numbers added to `scanned`."""
+    held: list[PageObjects] = []
+    for page in pages:
+        if held or page.scanned:
+            held.append(page)
+        else:
+            yield page
+    scanned.extend(p.number for p in held if p.scanned)
+    if scanned:
+        from pipeline.extract import ocr
+
+        read = ocr.read_pdf_pages(path, scanned, ocr_settings())
+        held = [read.get(p.number, p) for p in held]
+    yield from held
+
+
 def extract(path: Path, settings: PdfSettings = DEFAULT_SETTINGS, reader: str | None = None) -> RawDocument:
     """Read a duty-list PDF into its raw layout (see module docstring), its pages read by `reader`
     (a key of pdf_page.PDF_READERS; by default `pdf_reader()`, the command line's --pdf-reader).
@@ -1186,25 +1205,12 @@ def extract(path: Path, settings: PdfSettings = DEFAULT_SETTINGS, reader: str | 
     """
     path = Path(path)
     module = importlib.import_module(f"pipeline.extract.{PDF_READERS[reader or pdf_reader()]}")
+    scanned: list[int] = []
     with watched() as watch:
-        builder = _Builder(path, settings)
-        count = 0
-        held: list[PageObjects] = []  # from the first scanned page on, so that the OCR reads those together
-        for page in module.read_pages(path, watch):  # laid out as read: one page's glyphs in memory at a time
-            count += 1
-            if held or page.scanned:
-                held.append(page)
-            else:
-                builder.add_page(page)
-        scanned = [p.number for p in held if p.scanned]
-        if scanned:  # a scan, or some scanned pages among text pages: those read by OCR
-            from pipeline.extract import ocr
-
-            read = ocr.read_pdf_pages(path, scanned, ocr_settings())
-            for page in held:
-                builder.add_page(read.get(page.number, page))
-        doc = builder.finish(count)
+        doc = document_of(path, _scans_read(path, module.read_pages(path, watch), scanned), settings)
     if scanned:
+        from pipeline.extract import ocr
+
         doc.ocr = ocr.run_record(scanned, ocr_settings())
     if watch.read_by_reference is not None:
         doc.read_past.append(f"the PDF is damaged ({watch.read_by_reference}), in a way PDFium would repair "
