@@ -13,12 +13,14 @@ turned text), y from the baseline up by the font size. Ruling lines and
 rectangles come from the page's path objects, one per subpath as pdfminer
 splits them, inside forms too.
 
-Per character this costs three calls into PDFium (its code point, text object
-and origin; whether it was generated only for spaces and line breaks), made
-through plain-integer bindings (`_plain`); a text object's font, size and
+The page's text is read in one call when it is exactly its characters
+(`_text_of`); then per character this costs two calls into PDFium (its text
+object and origin; whether it was generated only for spaces and line breaks),
+made through plain-integer bindings (`_plain`); a text object's font, size and
 matrix are asked once per object, a glyph's advance once per font and size. A
 file with damage PDFium would repair otherwise than pdfminer reads it
-(pdf_check.py) is handed to the reference reader.
+(pdf_check.py) is handed to the reference reader, and so is a page holding
+PDFium's mark for a line-end hyphen (`_HYPHEN_MARK`).
 """
 
 from __future__ import annotations
@@ -103,6 +105,15 @@ _text_matrix = _plain(raw.FPDFText_GetMatrix, _INT, _ADDRESS, _INT, _ADDRESS)  #
 _font_of = _plain(raw.FPDFTextObj_GetFont, _ADDRESS, _ADDRESS)
 _font_size = _plain(raw.FPDFText_GetFontSize, ctypes.c_double, _ADDRESS, _INT)
 _glyph_width = _plain(raw.FPDFFont_GetGlyphWidth, _INT, _ADDRESS, ctypes.c_uint, ctypes.c_float, _ADDRESS)  # into a float
+_object_matrix = _plain(raw.FPDFPageObj_GetMatrix, _INT, _ADDRESS, _ADDRESS)  # into an FS_MATRIX
+_draw_mode = _plain(raw.FPDFPath_GetDrawMode, _INT, _ADDRESS, _ADDRESS, _ADDRESS)  # into two ints
+_count_segments = _plain(raw.FPDFPath_CountSegments, _INT, _ADDRESS)
+_segment = _plain(raw.FPDFPath_GetPathSegment, _ADDRESS, _ADDRESS, _INT)
+_segment_type = _plain(raw.FPDFPathSegment_GetType, _INT, _ADDRESS)
+_segment_point = _plain(raw.FPDFPathSegment_GetPoint, _INT, _ADDRESS, _ADDRESS, _ADDRESS)  # into two floats
+_segment_closes = _plain(raw.FPDFPathSegment_GetClose, _INT, _ADDRESS)
+_MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
+_TEXT = raw.FPDF_PAGEOBJ_TEXT
 
 
 def _address(handle) -> int:
@@ -195,20 +206,22 @@ def _objects(tp: int, kept: list[int], objs: list[int], geo: _Page) -> dict[int,
     for obj, k in firsts.items():
         matrix_of(tp, k, pm)
         key = (font_of(obj), size_of(tp, k), *matrix[:4])
-        shared[obj] = described.get(key) or described.setdefault(key, _described(key, advances, a, b, c, d))
+        description = described.get(key)
+        if description is None:
+            description = described[key] = _described(key, advances, a, b, c, d)
+        shared[obj] = description
     return shared
 
 
 def _described(key: tuple, advances: dict, a: float, b: float, c: float, d: float) -> tuple:
+    """What the chars of objects with `key` (font, font size, the matrix's linear part) share, under the
+    page's matrix (a, b, c, d)."""
     font, font_size, ux, uy, vx, vy = key
     widths = advances.setdefault((font, font_size), {})
     # text space to the page: (ux, uy) is one unit along the baseline; upright: the text's up is
     # the page's up as displayed
     ta, tb, tc, td = ux * a + uy * c, ux * b + uy * d, vx * a + vy * c, vx * b + vy * d
     return font, font_size, widths, ta, font_size * math.hypot(vx, vy), ta * td > 0 and tb * tc <= 0
-
-
-_TEXT = raw.FPDF_PAGEOBJ_TEXT
 
 
 def _page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, geo: _Page,
@@ -305,16 +318,6 @@ def _subpaths(path: int, m: Matrix, x: ctypes.c_float, y: ctypes.c_float) -> Ite
             points.append(points[0])
     if points:
         yield None if curved else points
-
-
-_object_matrix = _plain(raw.FPDFPageObj_GetMatrix, _INT, _ADDRESS, _ADDRESS)  # into an FS_MATRIX
-_draw_mode = _plain(raw.FPDFPath_GetDrawMode, _INT, _ADDRESS, _ADDRESS, _ADDRESS)  # into two ints
-_count_segments = _plain(raw.FPDFPath_CountSegments, _INT, _ADDRESS)
-_segment = _plain(raw.FPDFPath_GetPathSegment, _ADDRESS, _ADDRESS, _INT)
-_segment_type = _plain(raw.FPDFPathSegment_GetType, _INT, _ADDRESS)
-_segment_point = _plain(raw.FPDFPathSegment_GetPoint, _INT, _ADDRESS, _ADDRESS, _ADDRESS)  # into two floats
-_segment_closes = _plain(raw.FPDFPathSegment_GetClose, _INT, _ADDRESS)
-_MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 
 
 def _same(p: tuple[float, float], q: tuple[float, float]) -> bool:
