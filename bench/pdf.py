@@ -146,14 +146,15 @@ def report(pdf: Path, runs: int) -> dict:
         pages = check_streams(pdf, watch).pages
     procs = processes(pdf, pages, runs)
     step = steps(pdf, runs)
-    ratio = lambda a, b, key="median_s": procs[a][key] / procs[b][key]  # noqa: E731
-    whole = ratio("pipeline extract", "pdfplumber extract_tables (bare)")
-    read = ratio("read step (check + PDFium pages)", "pypdfium2 text only")
+    ratio = lambda pair, key="median_s": procs[pair[0]][key] / procs[pair[1]][key]  # noqa: E731
+    whole_pair = ("pipeline extract", "pdfplumber extract_tables (bare)")
+    read_pair = ("read step (check + PDFium pages)", "pypdfium2 text only")
+    whole, read = ratio(whole_pair), ratio(read_pair)
     read_in = step["read (check + PDFium pages)"] / step["pypdfium2 text only"]
     return {"file": pdf.name, "pages": pages, "processes": procs, "steps_s": step,
             "whole_over_bare": round(whole, 3), "read_over_text_only": round(read, 3),
-            "cpu_whole_over_bare": round(ratio("pipeline extract", "pdfplumber extract_tables (bare)", "cpu_median_s"), 3),
-            "cpu_read_over_text_only": round(ratio("read step (check + PDFium pages)", "pypdfium2 text only", "cpu_median_s"), 3),
+            "cpu_whole_over_bare": round(ratio(whole_pair, "cpu_median_s"), 3),
+            "cpu_read_over_text_only": round(ratio(read_pair, "cpu_median_s"), 3),
             "read_over_text_only_in_process": round(read_in, 3),
             "editions_per_minute": {name: round(60 / procs[name]["median_s"], 1)
                                     for name in ("pipeline extract", "pipeline extract --pdf-reader pdfplumber",
