@@ -36,6 +36,7 @@ CODES: dict[str, str] = {
     "pdf_page_unreadable": "the PDF library cannot read a page",
     "pdf_damaged": "the PDF library reports lost data on a page (a damaged stream)",
     "text_crosses_column": "text on a PDF page runs across a column boundary of its table",
+    "columns_lost": "a PDF table goes on over a page without its header, and that page's column rules do not stand at its columns",
     "no_text_layer": "a PDF with no text (empty pages, or a scan on which the OCR read nothing)",
     "image_unreadable": "a page image (.png, .jpg, .tif) that cannot be decoded (another format, truncated, damaged)",
     "workbook_unreadable": "not a readable workbook (.xlsx, .xls, .ods: corrupt, truncated or another format)",

@@ -5,6 +5,7 @@ Test data only: these are not published editions.
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import docx
@@ -145,8 +146,6 @@ def encrypted_pdf() -> bytes:
 
 def image_only_pdf() -> bytes:
     """One page holding only a grey image: what a scan looks like."""
-    import zlib
-
     image = zlib.compress(bytes([128]) * 64)
     image_obj = (b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8"
                  b" /Filter /FlateDecode /Length %d >>\nstream\n" % len(image) + image + b"\nendstream")
@@ -203,6 +202,37 @@ def stream_object(encoded: bytes, filters: bytes = b"/FlateDecode", extra: bytes
     return head + b"\nstream\n" + encoded + b"\nendstream"
 
 
+def contents_of_page(pdf: Path, number: int) -> int:
+    """The object number of a page's content stream."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    with open(pdf, "rb") as f:
+        for i, page in enumerate(PDFPage.create_pages(PDFDocument(PDFParser(f))), start=1):
+            if i == number:
+                return page.attrs["Contents"].objid
+    raise AssertionError(f"no page {number}")
+
+
+def damaged(tmp: Path, source: Path, page: int, damage) -> Path:
+    """A copy of `source` (same name) whose page's content stream body is `damage(body)`."""
+    objid = contents_of_page(source, page)
+    original = source.read_bytes()
+    bodies, _ = pdf_objects(original)
+    path = tmp / source.name
+    path.write_bytes(rewrite_pdf(original, {objid: damage(bodies[objid])}))
+    return path
+
+
+def drawn_under(matrix: bytes):
+    """Damage: the page's whole content drawn under another matrix (its rules and text moved alike)."""
+    def damage(body: bytes) -> bytes:
+        text = zlib.decompress(stream_data(body))
+        return stream_object(zlib.compress(b"q " + matrix + b" cm\n" + text + b"\nQ"))
+    return damage
+
+
 def stream_data(body: bytes) -> bytes:
     """The encoded bytes of a stream object body, as its /Length says (direct or `N 0 R`) or up to endstream."""
     start = body.index(b"stream", body.index(b">>")) + len(b"stream")
@@ -213,8 +243,6 @@ def stream_data(body: bytes) -> bytes:
 
 def flate_bomb(size: int, chunk: int = 1 << 24) -> bytes:
     """zlib data inflating to `size` zero bytes (about 1000:1), compressed a chunk at a time."""
-    import zlib
-
     deflater = zlib.compressobj(9)
     zeros = bytes(min(chunk, size))
     parts = []
@@ -341,3 +369,18 @@ def zip_bomb(source: Path, path: Path, size: int, member: str = "word/document.x
         struct.pack_into("<I", data, entry + 24, declared)  # central directory entry: uncompressed size
         Path(path).write_bytes(bytes(data))
     return Path(path)
+
+
+# a CJK font every PDF reader knows without embedding (Adobe's GB1 collection, UCS-2 codes)
+SONG = (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font"
+        b" /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1)"
+        b" /Supplement 4 >> /FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6"
+        b" /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>"
+        b" /DW 1000 >>] >>")
+
+
+def cjk_page_pdf(texts: list[tuple[float, float, str]], size: float = 12) -> bytes:
+    """One A4 page of Chinese texts, each (x, y from the bottom, text), set in STSong-Light."""
+    content = b"".join(b"BT /F1 %g Tf %g %g Td <%s> Tj ET\n" % (size, x, y, text.encode("utf-16-be").hex().encode())
+                       for x, y, text in texts)
+    return one_page_pdf(content, b"<< /Font << /F1 5 0 R >> >>", [SONG])

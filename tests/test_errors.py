@@ -140,6 +140,13 @@ def _pdf_damaged(tmp: Path) -> list[str]:
     return ["extract", str(path), "--out", str(tmp / "out")]
 
 
+def _columns_lost(tmp: Path) -> list[str]:
+    # page 2 goes on without a header; drawn at 0.8 of its width, its rules stand at none of page 1's columns
+    fixture = Path(__file__).parent / "fixtures" / "pdf" / "no_header_repeat.pdf"
+    return ["extract", str(builders.damaged(tmp, fixture, 2, builders.drawn_under(b"0.8 0 0 1 0 0"))),
+            "--out", str(tmp / "out")]
+
+
 def _text_crosses_column(tmp: Path) -> list[str]:
     edition = RAW / "songzhuang-2025-07.pdf"
     bodies, _ = pdf_objects(edition.read_bytes())
@@ -213,6 +220,7 @@ CASES = {
     "output_exists": _output_exists,
     "pdf_damaged": _pdf_damaged,
     "text_crosses_column": _text_crosses_column,
+    "columns_lost": _columns_lost,
     "too_large": _too_large,
     "docx_numbering": lambda tmp: [  # table 2 row 4 numbered by a list the package does not define
         "extract", str(builders.write_numbered_docx(tmp / "bad.docx", 999)), "--out", str(tmp / "out")],

@@ -67,7 +67,7 @@ from pipeline.extract.raw import RawDocument, RawRow, RawTable, least
 from pipeline.normalise.radicals import TABLE as RADICALS
 from pipeline.normalise.headings import parse_heading
 from pipeline.normalise.text import WRAP
-from pipeline.lists import EXTRA_COLUMN_TITLES, all_titles, column_role, opens_list, squash_title, titled
+from pipeline.lists import EXTRA_COLUMN_TITLES, all_titles, column_role, list_opening, opens_list, squash_title, titled
 
 # Every column title the list kinds declare, and the extra columns editions add:
 # only used to tell a wrapped header line ("对应上级" / "部门") from the first body
@@ -122,6 +122,7 @@ class PdfSettings:
     min_row_height: float = 1.0  # pt: a band between two horizontal rules is a row only when taller than this
     list_title_size: float = 1.2  # ×: chars larger than this × the body's font size are a list title, not table text
     body_font: float = 0.2  # em: chars above a header within this of the body's font size continue the open table
+    split_reach: float = 0.5  # em: a 类别 cell broken by a page end has its text at most this far below its first row's top
     # front matter: a line starts a new paragraph when
     para_font_change: float = 0.1  # em: its font size differs from the line above by more than this
     para_indent: float = 0.8  # em: it starts more than this right of the text's left edge
@@ -308,6 +309,15 @@ class Rules:
         return xs
 
 
+    def v_within(self, top: float, bottom: float) -> list[float]:
+        """x of vertical rules with a piece between top and bottom, merged (rules drawn row by row)."""
+        xs: list[float] = []
+        for x in sorted(vx for vx, t, b in self.v if t < bottom and b > top):
+            if not xs or x - xs[-1] > self.settings.v_rule_merge:
+                xs.append(x)
+        return xs
+
+
 def find_rules(page: PageObjects, s: PdfSettings) -> Rules:
     """The page's horizontal and vertical rules, from strokes and rectangles."""
     h: list[tuple[float, float, float]] = []
@@ -372,8 +382,10 @@ def _same_font(d: dict, size: float, s: PdfSettings) -> bool:
     return abs(d["size"] - size) < s.header_font * size
 
 
-def find_headers(chars: list[dict], rules: Rules, width: float, s: PdfSettings) -> list[Header]:
-    """Every header row on the page, top to bottom."""
+def find_headers(chars: list[dict], rules: Rules, width: float, s: PdfSettings,
+                 misses: list[tuple[str, ...]] | None = None) -> list[Header]:
+    """Every header row on the page, top to bottom; the titles of rows that start with 序号 but open no
+    list go to `misses` (for the error when no table is found)."""
     headers: list[Header] = []
     hao = [d for d in chars if d["text"] == "号"]
     for c in chars:
@@ -381,7 +393,7 @@ def find_headers(chars: list[dict], rules: Rules, width: float, s: PdfSettings) 
             continue
         if any(h.top - s.rule_slack <= _mid_y(c) <= h.bottom + s.rule_slack for h in headers):
             continue  # a 序 inside a header already found
-        header = header_at(c, chars, rules, width, s)
+        header = header_at(c, chars, rules, width, s, misses)
         if header is not None:
             headers.append(header)
     return sorted(headers, key=lambda h: h.top)
@@ -399,7 +411,8 @@ def _hao_follows(xu: dict, hao: list[dict], s: PdfSettings) -> bool:
     return False
 
 
-def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSettings) -> Header | None:
+def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSettings,
+              misses: list[tuple[str, ...]] | None = None) -> Header | None:
     """The header row whose 序 is `xu`, or None when its titles do not open with 序号 | 事项名称 (or 类别 | 序号 | 事项名称)."""
     size = xu["size"]
     mid = _mid_y(xu)
@@ -414,7 +427,10 @@ def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSet
     if ruled_h:
         top, bottom = above[-1], below[0]
         band = [d for d in chars if top < _mid_y(d) < bottom and _same_font(d, size, s)]
-    else:
+        # a frame round a short table (only its outer rules) is no header's rules: text under the titles
+        titles = {id(d) for d in _unruled_band(xu, chars, s)}
+        ruled_h = not any(d["top"] > xu["bottom"] and id(d) not in titles for d in band)
+    if not ruled_h:
         band = _unruled_band(xu, chars, s)
         top = min(d["top"] for d in band) - s.text_pad
         bottom = max(d["bottom"] for d in band) + s.text_pad
@@ -424,6 +440,8 @@ def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSet
     columns = _from_seq_column(title_columns(band, vxs, size, s), xu, s)
     titles = tuple(_title_text(col, s) for col in columns)
     if not opens_list(titles):  # 序号 | 事项名称 open every list (a 类别 column may stand before them)
+        if misses is not None:
+            misses.append(titles)
         return None
     # between two titles: where a rule between them may stand
     gutters = [(a[-1]["x1"] - s.rule_slack, b[0]["x0"] + s.rule_slack) for a, b in zip(columns, columns[1:])]
@@ -462,14 +480,36 @@ def _unruled_band(xu: dict, chars: list[dict], s: PdfSettings) -> list[dict]:
     if not keep:
         return [xu]
     for direction in (-1, 1):  # grow up and down while pieces fit a known title
-        pool = sorted((ln for ln in lines if (ln.top - mid) * direction > 0), key=lambda ln: abs(_mid_y(ln.chars[0]) - mid))
+        pool = sorted((ln for ln in lines if (ln.top - mid) * direction > 0 and ln not in keep), key=lambda ln: abs(_mid_y(ln.chars[0]) - mid))
         for ln in pool:
-            pieces = _split_runs(ln.chars, s.title_gap * size)
-            if pieces and all(any(squash_title(line_text(p, False, s)) in k for k in KNOWN_TITLES) for p in pieces):
+            # tight producers set two titles' pieces less than title_gap apart: part them as the stacks are
+            pieces = _split_runs(ln.chars, s.title_column_gap * size)
+            if pieces and all(_continues_title(p, keep, direction, s) for p in pieces):
                 keep.append(ln)
             else:
                 break
     return [c for ln in keep for c in ln.chars]
+
+
+def _continues_title(piece: list[dict], kept: list[Line], direction: int, s: PdfSettings) -> bool:
+    """Does a piece of a header line, with the header text already kept above or below it (the lines of
+    its stack), still spell (part of) a known title? `责任科` + `室` does; `责任科室` + `室` (the rest of a
+    body cell, right under the header) does not."""
+    gap = s.title_column_gap * piece[0]["size"]
+    runs = [(ln.top, run) for ln in kept for run in _split_runs(ln.chars, gap)]
+    x0, x1 = piece[0]["x0"], piece[-1]["x1"]
+    found: list[tuple[float, list[dict]]] = []
+    grown = True
+    while grown:  # the runs overlapping the piece, and those overlapping them (a title's lines are centred)
+        grown = False
+        for top, run in runs:
+            if run[-1]["x1"] > x0 and run[0]["x0"] < x1 and not any(run is r for _, r in found):
+                found.append((top, run))
+                x0, x1, grown = min(x0, run[0]["x0"]), max(x1, run[-1]["x1"]), True
+    stack = [line_text(run, False, s) for _, run in sorted(found, key=_FIRST)]
+    own = line_text(piece, False, s)
+    text = squash_title("".join([own, *stack] if direction < 0 else [*stack, own]))
+    return any(text in k for k in KNOWN_TITLES)
 
 
 def _split_runs(chars: list[dict], gap: float) -> list[list[dict]]:
@@ -630,6 +670,16 @@ def category_starts(bands: list[tuple[float, float]], blocks: list[tuple[float, 
     top_cost = sum(abs(bands[i][0] - top) for i, (top, _) in zip(tops, blocks))
     fits = tops == sorted(set(tops)) and (carried or tops[0] == 0)  # the first category opens a new table
     return tops if fits and top_cost < centre_cost else starts
+
+
+def split_start(bands: list[tuple[float, float]], block: tuple[float, float], after: int, reach: float) -> int | None:
+    """The row whose top a block of a 类别 column without rules starts at (within `reach`), after row
+    `after`: where the page's last category cell starts if it goes on over the page. LibreOffice and
+    Chromium alike set the text of a merged cell broken by a page end at the top of its first part,
+    not in its middle, so the centring `category_starts` reads may place it a row or more too early."""
+    top = block[0]
+    i = max((i for i, (y0, _) in enumerate(bands) if y0 <= top + 1.0), default=None)
+    return i if i is not None and i > after and top - bands[i][0] <= reach else None
 
 
 def row_bands(chars: list[dict], rules: Rules, layout: Layout, bounds: list[float],
@@ -813,8 +863,10 @@ def _row_fit(anchor: Line, heading: bool, cells: list[list[Line]], y0: float, y1
         t, b = inside[0].top, inside[-1].bottom
         if heading:  # nothing else shares a heading's row: any text there is far off
             cost += _OFF_HEADING * (b - t)
+        elif centred:  # an anchor set at the top of its row has no text of its row above it
+            cost += abs((t + b) / 2 - row_mid) + (0.0 if anchor_centred else max(0.0, row_top - t))
         else:
-            cost += abs((t + b) / 2 - row_mid) if centred else abs(t - row_top)
+            cost += abs(t - row_top)
     return cost
 
 
@@ -834,12 +886,14 @@ def row_cells(chars: list[dict], layout: Layout, bounds: list[float], rules: Rul
 
     `widths`: per column, how wide a line of its cells can be (`line_widths`), to tell wraps from breaks."""
     lines = visual_lines(chars, s)
+    # a row going on over the page has rules only as far as its text: the page's foot is no part of it
+    bottom = min(bottom, max(ln.bottom for ln in lines) + s.text_pad) if lines else bottom
     owner = merged_columns(lines, layout, bounds, rules, top, bottom, s)
     crossing = run_across(lines, owner, bounds, s)
     if crossing is not None:
         run, left, right = crossing
         raise InputError("text_crosses_column", f"text “{line_text(run, False, s)}” runs across the boundary between columns "
-                         f"{layout.titles[left]} and {layout.titles[right]}: the PDF is damaged")
+                         f"{layout.titles[left]} and {layout.titles[right]} (x={bounds[right - 1]:.0f}): the PDF is damaged")
     cells: list[list[dict]] = [[] for _ in layout.titles]
     for c in chars:
         cells[owner[_column_of(_mid_x(c), bounds)]].append(c)
@@ -1015,14 +1069,36 @@ class _Open:
 
 
 @dataclass
+class _SplitCategory:
+    """A page's last 类别 cell, read as centred in rows `centred` on, that starts at row `top` instead if
+    it goes on over the page (`split_start`): the next page tells (rows index table.rows)."""
+
+    table: RawTable
+    column: int
+    centred: int
+    top: int
+
+    def starts_at_top(self) -> None:
+        rows, j = self.table.rows, self.column
+        text = rows[self.centred].cells[j]
+        for i, cell in ((self.centred, ""), (self.top, text)):
+            cells = list(rows[i].cells)
+            cells[j] = cell
+            rows[i] = RawRow(tuple(cells), rows[i].where, rows[i].confidence)
+
+
+@dataclass
 class _Builder:
     path: Path
     settings: PdfSettings
     front_pages: list[tuple[list[Line], bool]] = field(default_factory=list)
     tables: list[RawTable] = field(default_factory=list)
     open: _Open | None = None
+    last: _Open | None = None  # the last table's columns, kept when it closes (see `_gutters_of`)
+    split: _SplitCategory | None = None  # decided by the next page of the table
     letters: int = 0
     images: int = 0
+    missed: str | None = None  # the first row starting with 序号 that opened no list: where, and how it read
 
     def add_page(self, page: PageObjects) -> None:
         s = self.settings
@@ -1034,7 +1110,10 @@ class _Builder:
         if not chars:
             return
         rules = find_rules(page, s)
-        headers = find_headers(chars, rules, page.width, s)
+        misses: list[tuple[str, ...]] = []
+        headers = find_headers(chars, rules, page.width, s, misses)
+        if misses and self.missed is None:
+            self.missed = f"{where} has a row starting 序号 that reads {' | '.join(misses[0])}"
         # regions: [page top, header 1), [header 1, header 2), ...
         marks = [h.top for h in headers] + [page.height]
         above = [c for c in chars if _mid_y(c) < marks[0]]
@@ -1047,14 +1126,25 @@ class _Builder:
             if self.open is None or h.layout.titles != self.open.layout.titles or titles_above or k > 0:
                 self.open = None
             body = self._strip_titles(body, h.layout.size)
-            bounds = column_bounds(h.layout, body)
+            bounds = column_bounds(h.layout, body, self._gutters_of(h.layout))
             if self.open is None:
                 goes_on = bool(self.tables) and self.tables[-1].header == h.layout.titles
                 self.open = _Open(RawTable(h.layout.titles, [], where), h.layout, bounds, h.left, h.right, goes_on=goes_on)
                 self.tables.append(self.open.table)
             else:
                 self.open.layout, self.open.bounds, self.open.left, self.open.right = h.layout, bounds, h.left, h.right
+            self.last = self.open
             self._add_rows(body, rules, h.bottom, marks[k + 1], where, text.gap_spaces, ends_page=k == len(headers) - 1)
+
+    def _gutters_of(self, layout: Layout) -> list[float] | None:
+        """The last table's column boundaries when this header prints the same columns at the same
+        places (a header repeated on every page): a page holding little text leaves wide empty strips
+        between titles, and the boundary is then the one the fuller page before showed."""
+        last = self.last
+        if last is None or layout.ruled_v or last.layout.titles != layout.titles:  # drawn rules are this page's own
+            return None
+        same = all(abs(a - b) < layout.size for a, b in zip(last.layout.centres, layout.centres))
+        return last.bounds if same else None
 
     def _strip_titles(self, chars: list[dict], size: float) -> list[dict]:
         """List titles (larger type, or a line naming a list: 配合履职事项清单) are not table text."""
@@ -1087,11 +1177,32 @@ class _Builder:
         body = self._strip_titles(chars, size)
         if body and self._looks_like_rows(body, size):  # header not repeated: the table goes on
             pad = self.settings.text_pad
+            if self.open.layout.ruled_v:
+                self._follow_rules(body, rules, where)
             self.open.bounds = column_bounds(self.open.layout, body, self.open.bounds)  # this page's gutters
             self._add_rows(body, rules, min(c["top"] for c in body) - pad,
                            max(c["bottom"] for c in body) + pad, where, gap_spaces, page_top=True, ends_page=ends_page)
         if len(body) < len(chars):  # a title ends the open table
             self.open = None
+
+    def _follow_rules(self, body: list[dict], rules: Rules, where: str) -> None:
+        """A ruled table going on without its header: its columns are where this page's rules stand, at the
+        page before's boundaries or all moved alike, the least (another margin). Rules elsewhere are another table's,
+        and reading this page by the old boundaries would put text in the wrong columns: an error that
+        says which boundary has no rule."""
+        o, s = self.open, self.settings
+        xs = rules.v_within(min(c["top"] for c in body), max(c["bottom"] for c in body))
+        if not any(o.left + s.v_rule_merge < x < o.right - s.v_rule_merge for x in xs):
+            return  # no column rules drawn here (a row merged across the table): nothing moved
+        for dx in sorted((x - o.bounds[0] for x in xs), key=abs):  # the least move (a frame's side may fit too)
+            if all(any(abs(x - b - dx) < s.v_rule_merge for x in xs) for b in o.bounds):
+                o.bounds, o.left, o.right = [b + dx for b in o.bounds], o.left + dx, o.right + dx
+                return
+        j, b = next((j, b) for j, b in enumerate(o.bounds) if not any(abs(x - b) < s.v_rule_merge for x in xs))
+        before = o.table.rows[-1].where if o.table.rows else o.table.where
+        raise InputError("columns_lost", f"a table continues from {before} but no column rule stands near x={b:.0f} "
+                         f"(between {o.layout.titles[j]} and {o.layout.titles[j + 1]}); this page's rules stand at "
+                         f"x={', '.join(f'{x:.0f}' for x in xs)}", file=self.path, where=where)
 
     def _add_rows(self, chars: list[dict], rules: Rules, top: float, bottom: float,
                   where: str, gap_spaces: bool, page_top: bool = False, ends_page: bool = False) -> None:
@@ -1105,11 +1216,12 @@ class _Builder:
         # text outside the table's width (e.g. a note in the margin) is not a cell
         inside = [c for c in chars if o.left - s.rule_slack <= _mid_x(c) <= o.right + s.rule_slack]
         widths = line_widths(inside, o.bounds, s)
-        bands = row_bands(inside, rules, o.layout, o.bounds, o.left, o.right, top, bottom, s,
-                          carried=bool(o.table.rows) or o.goes_on)  # a table that goes on may open with the rest of a row
-        inside, categories = self._category_cells(inside, bands, gap_spaces)
+        carried = self._row_may_go_on()
+        bands = row_bands(inside, rules, o.layout, o.bounds, o.left, o.right, top, bottom, s, carried)
+        inside, categories, split = self._category_cells(inside, bands, gap_spaces, carried)
         held = _by_band(inside, bands)
         last = max((i for i, band in enumerate(held) if band), default=-1)
+        row_of: dict[int, int] = {}  # band -> index of its row in the table
         for i, ((y0, y1), band) in enumerate(zip(bands, held)):
             if not band and i not in categories:
                 continue
@@ -1122,24 +1234,53 @@ class _Builder:
             if any(cells):
                 self._add_row(cells, merged_down(rules, o, y0) if o.layout.ruled_h else set(), where,
                               least_confidence(band))
+                row_of[i] = len(o.table.rows) - 1
+        if split is not None and split[0] in row_of and split[1] in row_of:
+            self.split = _SplitCategory(o.table, o.layout.column("category"), row_of[split[0]], row_of[split[1]])
 
-    def _category_cells(self, chars: list[dict], bands: list[tuple[float, float]],
-                        gap_spaces: bool) -> tuple[list[dict], dict[int, str]]:
-        """Without rules, a 类别 column's merged cells: the other chars, and each category's text by the row
-        its cell starts at (`category_starts`). With rules, a missing rule shows the merge (`merged_down`)."""
+    def _row_may_go_on(self) -> bool:
+        """May the text above the first row here be the rest of the open table's last row (or, in a
+        table that goes on, the last row of the one before)? Not when that row is a whole category
+        heading: a heading's row holds nothing else."""
+        o = self.open
+        rows = o.table.rows or (self.tables[-2].rows if o.goes_on else [])
+        if not rows:
+            return False
+        filled = [c for c in rows[-1].cells if c]
+        return not (len(filled) == 1 and parse_heading(_squash(filled[0])))
+
+    def _category_cells(self, chars: list[dict], bands: list[tuple[float, float]], gap_spaces: bool,
+                        carried: bool) -> tuple[list[dict], dict[int, str], tuple[int, int] | None]:
+        """Without rules, a 类别 column's merged cells: the other chars, each category's text by the row
+        its cell starts at (`category_starts`), and for the page's last one the (centred, top) rows to
+        choose between when the next page shows whether it went on (`split_start`). With rules, a
+        missing rule shows the merge (`merged_down`)."""
         o, s = self.open, self.settings
         col = o.layout.column("category")
         if col is None or o.layout.ruled_h:
-            return chars, {}
+            return chars, {}, None
         own = [c for c in chars if _column_of(_mid_x(c), o.bounds) == col]
         blocks = text_blocks(own, s)
         extents = [(min(c["top"] for c in b), max(c["bottom"] for c in b)) for b in blocks]
         # the last row ends with its text, not at the foot of the page
         end = max(c["bottom"] for c in chars) + s.text_pad
         rows = [*bands[:-1], (bands[-1][0], min(bands[-1][1], end))] if bands else bands
-        starts = category_starts(rows, extents, carried=bool(o.table.rows) or o.goes_on)
+        starts = category_starts(rows, extents, carried)
+        self._decide_split(carried and (not starts or starts[0] > 0))
+        split = None
+        if starts:
+            top = split_start(rows, extents[-1], starts[-2] if len(starts) > 1 else -1, s.split_reach * blocks[-1][0]["size"])
+            split = (starts[-1], top) if top is not None and top != starts[-1] else None
         ids = {id(c) for c in own}
-        return [c for c in chars if id(c) not in ids], {i: cell_text(b, gap_spaces, s) for i, b in zip(starts, blocks)}
+        return [c for c in chars if id(c) not in ids], {i: cell_text(b, gap_spaces, s) for i, b in zip(starts, blocks)}, split
+
+    def _decide_split(self, went_on: bool) -> None:
+        """The page before's last category cell starts at the top of its row if it went on to this page
+        (this page's first rows are still its own), else where its centring put it."""
+        split, self.split = self.split, None
+        o = self.open
+        if split is not None and went_on and (split.table is o.table or (o.goes_on and split.table is self.tables[-2])):
+            split.starts_at_top()
 
     def _add_row(self, cells: list[str], continued: set[int], where: str, confidence: float | None = None) -> None:
         """A row; the cells of columns merged down from the row above go into that row's cell (raw.py: "" here)."""
@@ -1160,8 +1301,9 @@ class _Builder:
             msg = "no text: the pages are images (a scan) and the OCR read no text on them" if self.images else "no text layer: the PDF contains no text"
             raise InputError("no_text_layer", msg, file=self.path, where="page 1")
         if not self.tables:
-            raise InputError("no_table", "no duty-list table found (no header row starting 序号 | 事项名称)", file=self.path,
-                             where=f"pages 1-{pages}" if pages > 1 else "page 1")
+            seen = f"; {self.missed}" if self.missed else ""
+            raise InputError("no_table", f"no duty-list table found: no header row of {list_opening()}{seen}",
+                             file=self.path, where=f"pages 1-{pages}" if pages > 1 else "page 1")
         front = [p for lines, gap_spaces in self.front_pages for p in paragraphs(lines, gap_spaces, self.settings)]
         return RawDocument(path=self.path, format="pdf", front_matter=front, tables=self.tables, pages=pages)
 

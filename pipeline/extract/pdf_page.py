@@ -27,6 +27,24 @@ class PageObjects:
         return self.images > 0 and not any(c["text"].strip() for c in self.chars)
 
 
+# pt: how far a rectangle's corner may lie off the axis (PDFium computes in single precision, and a
+# page's /Rotate leaves pdfminer's doubles a rounding error off it)
+AXIS_SLACK = 1e-3
+
+
+def along_axes(points: list[tuple[float, float]]) -> bool:
+    """Are these the corners of a closed four-sided path with every side along an axis (a rectangle)?
+    Five points, the last the first again."""
+    if len(points) != 5:
+        return False
+    e = AXIS_SLACK
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), (x4, y4) = points
+    if abs(x4 - x0) >= e or abs(y4 - y0) >= e:
+        return False
+    return (abs(x0 - x1) < e and abs(y1 - y2) < e and abs(x2 - x3) < e and abs(y3 - y0) < e) or (
+        abs(y0 - y1) < e and abs(x1 - x2) < e and abs(y2 - y3) < e and abs(x3 - x0) < e)
+
+
 # the libraries that read pages (module pipeline.extract.<value>). PDFium is the default (about ten
 # times faster); pdfplumber is the reference, and reads every file whose damage PDFium would repair
 # otherwise than pdfminer reads it (pdf_check.py)

@@ -35,7 +35,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from pipeline.errors import InputError
-from pipeline.extract.pdf_page import PageObjects
+from pipeline.extract.pdf_page import AXIS_SLACK, PageObjects, along_axes
 from pipeline.extract import pdf_plumber
 from pipeline.extract.pdf_check import check_streams
 from pipeline.extract.pdf_streams import Watch, library_call
@@ -321,10 +321,7 @@ def _subpaths(path: int, m: Matrix, x: ctypes.c_float, y: ctypes.c_float) -> Ite
 
 
 def _same(p: tuple[float, float], q: tuple[float, float]) -> bool:
-    return abs(p[0] - q[0]) < _EPSILON and abs(p[1] - q[1]) < _EPSILON
-
-
-_EPSILON = 1e-3  # pt: PDFium computes in single precision, pdfminer in double
+    return abs(p[0] - q[0]) < AXIS_SLACK and abs(p[1] - q[1]) < AXIS_SLACK
 
 
 def _shape(points: list[tuple[float, float]] | None, height: float, stroke: bool) -> dict | None:
@@ -339,12 +336,8 @@ def _shape(points: list[tuple[float, float]] | None, height: float, stroke: bool
     box = {"x0": min(xs), "x1": max(xs), "top": height - max(ys), "bottom": height - min(ys)}
     if len(points) == 2 or (len(points) == 3 and _same(points[2], points[0])):
         return box
-    if len(points) == 5 and _same(points[4], points[0]):
-        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points[:4]
-        e = _EPSILON
-        if (abs(x0 - x1) < e and abs(y1 - y2) < e and abs(x2 - x3) < e and abs(y3 - y0) < e) or (
-                abs(y0 - y1) < e and abs(x1 - x2) < e and abs(y2 - y3) < e and abs(x3 - x0) < e):
-            return {**box, "width": box["x1"] - box["x0"], "height": box["bottom"] - box["top"], "stroke": stroke}
+    if along_axes(points):
+        return {**box, "width": box["x1"] - box["x0"], "height": box["bottom"] - box["top"], "stroke": stroke}
     return None
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import InputError
-from pipeline.extract.pdf_page import PageObjects
+from pipeline.extract.pdf_page import PageObjects, along_axes
 from pipeline.extract.pdf_streams import Watch, library_call
 
 
@@ -52,9 +52,16 @@ def read_page(path: Path, watch: Watch, number: int) -> PageObjects:
 def _page_objects(path: Path, watch: Watch, page, number: int) -> PageObjects:
     with library_call(path, watch, f"page {number}"):
         try:
-            return PageObjects(number, page.chars, page.lines, page.rects, len(page.images), page.width, page.height)
+            return PageObjects(number, page.chars, page.lines, _rects(page), len(page.images), page.width, page.height)
         finally:
             page.close()  # drop pdfplumber's caches: the data above is ours now
+
+
+def _rects(page) -> list[dict]:
+    """pdfminer's rectangles, and the closed four-sided paths along the axes it leaves as curves because
+    a page's /Rotate put their corners a rounding error off the axis (pdfminer compares exactly; the
+    PDFium reader, and so this one, within pdf_page.AXIS_SLACK)."""
+    return page.rects + [c for c in page.curves if along_axes(c["pts"])]
 
 
 def _close(pdf) -> None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 from pipeline.lists import basic, coordinated, reclaimed
-from pipeline.lists.kind import OPTIONAL_COLUMNS, SEQ, Column, ItemContext, ItemField, ListKind, Table, squash_title
+from pipeline.lists.kind import (
+    CATEGORY, NAME, OPTIONAL_COLUMNS, SEQ, Column, ItemContext, ItemField, ListKind, Table, squash_title,
+)
 
 KINDS: dict[str, ListKind] = {k.key: k for k in (basic.KIND, coordinated.KIND, reclaimed.KIND)}
 
@@ -35,6 +37,12 @@ def opens_list(titles: tuple[str, ...] | list[str]) -> bool:
     """Could this be a header row: a 序号 title, then (maybe after a 类别 column) a 事项名称 title?"""
     roles = [column_role(t) for t in titles]
     return "seq" in roles and "name" in roles and roles.index("seq") < roles.index("name")
+
+
+def list_opening() -> str:
+    """What `opens_list` looks for, in words (for the errors that say what a page was expected to hold)."""
+    return (f"{SEQ.titles[0]} then {NAME.titles[0]} (or {'、'.join(NAME.titles[1:])}), "
+            f"a {CATEGORY.titles[0]} column maybe before them")
 
 
 def kind_of_header(titles: tuple[str, ...] | list[str]) -> ListKind | None:

@@ -208,9 +208,18 @@ def _add_row(rows: ListRows, row: RawRow, cols: Columns) -> None:
     elif first == "" and not any(c.strip() for c in cells):
         return  # the row held only a 类别 cell (merged down, its text drawn in this row)
     else:
-        seq = rows.kind.column("seq").title
-        raise InputError("unexpected_row", f"unexpected row: {seq} cell is {first or 'empty'!r}", where=row.where,
-                         list_kind=rows.kind.key)
+        raise _unexpected(rows, row, first)
+
+
+def _unexpected(rows: ListRows, row: RawRow, first: str) -> InputError:
+    """A row that is no item, heading or item's rest, with what its 序号 cell was expected to hold."""
+    seq = rows.kind.column("seq").title
+    if first:
+        said = f"{seq} cell is {first!r}: expected an item number or a category heading (一、名称（N项）)"
+    else:  # only the rest of an item (a row broken by a page end, merged cells) leaves the number out
+        above = "a category heading" if rows.entries else "the header"
+        said = f"{seq} cell is empty after {above}: expected an item number (only the rest of an item leaves it empty)"
+    return InputError("unexpected_row", f"unexpected row: {said}", where=row.where, list_kind=rows.kind.key)
 
 
 def _check_columns(kind: ListKind, header: tuple[str, ...], where: str, roles: tuple[str | None, ...]) -> None:

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from builders import HELVETICA, encrypted_pdf, image_only_pdf, one_page_pdf, pdf_bytes
+from builders import HELVETICA, cjk_page_pdf, encrypted_pdf, image_only_pdf, one_page_pdf, pdf_bytes
 from helpers import docx_rows
 from pipeline import cli
 from pipeline.errors import EXIT_INTERNAL, InputError
 from pipeline.extract import pdf as pdf_module
 from pipeline.extract.pdf import DEFAULT_SETTINGS, PdfSettings, extract
+from pipeline.extract.pdf_page import PDF_READERS
 from pipeline.extract.raw import RawDocument
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -267,6 +268,20 @@ def test_pdf_without_duty_table(tmp_path):
     _raises(path, "no_table", "no duty-list table")
 
 
+def test_a_header_that_opens_no_list_is_named_with_what_was_expected(tmp_path):
+    # 测试数据: a row 序号 | 名称 | 部门 (名称 is no spelling of 事项名称) and one item under it
+    path = tmp_path / "not-a-list.pdf"
+    path.write_bytes(cjk_page_pdf([(72, 700, "某镇履行职责事项清单"), (72, 650, "序号"), (150, 650, "名称"),
+                                   (250, 650, "部门"), (72, 620, "1"), (150, 620, "加强党的建设")]))
+    for reader in PDF_READERS:
+        with pytest.raises(InputError) as info:
+            extract(path, reader=reader)
+        err = info.value
+        assert (err.code, err.where) == ("no_table", "page 1")
+        assert "no header row of 序号 then 事项名称 (or 履职事项名称、" in err.message
+        assert err.message.endswith("page 1 has a row starting 序号 that reads 序号 | 名称 | 部门")
+
+
 def test_empty_page_list(tmp_path):
     path = tmp_path / "nopages.pdf"
     path.write_bytes(pdf_bytes([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]))
@@ -296,6 +311,17 @@ def test_bug_in_geometry_is_internal_error_on_the_command_line(monkeypatch, tmp_
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: internal: IndexError")
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- #
+# a 类别 cell broken by a page end (`split_start`), rows by hand: (top, bottom) in pt
+
+
+def test_a_category_cell_going_on_starts_at_the_row_whose_top_its_text_starts_at():
+    rows = [(73.0, 93.0), (93.0, 215.0), (215.0, 319.0), (319.0, 369.0)]
+    assert pdf_module.split_start(rows, (218.4, 246.0), after=-1, reach=6.0) == 2  # 3.4 pt under row 2's top
+    assert pdf_module.split_start(rows, (230.0, 258.0), after=-1, reach=6.0) is None  # 15 pt under it: centred
+    assert pdf_module.split_start(rows, (218.4, 246.0), after=2, reach=6.0) is None  # the category before starts there
 
 
 # --------------------------------------------------------------------------- #

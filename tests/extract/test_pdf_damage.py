@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from builders import (
-    HELVETICA, flate_bomb, lzw_encode, one_page_pdf, pdf_bytes, pdf_objects, rewrite_pdf, stream_data, stream_object,
+    HELVETICA, contents_of_page, damaged, drawn_under, flate_bomb, lzw_encode, one_page_pdf, pdf_bytes, rewrite_pdf,
+    stream_data, stream_object,
 )
 from pipeline import cli
 from pipeline.errors import EXIT_INPUT, InputError
@@ -27,30 +28,8 @@ from pipeline.limits import DEFAULT_MAX_INFLATE_MB, inflate_limit_mb
 ROOT = Path(__file__).resolve().parents[2]
 EDITION_PDF = ROOT / "raw" / "songzhuang-2025-07.pdf"
 NO_RULES_PDF = ROOT / "tests" / "fixtures" / "pdf" / "no_rules.pdf"
+NO_HEADER_REPEAT_PDF = ROOT / "tests" / "fixtures" / "pdf" / "no_header_repeat.pdf"  # page 2 goes on without a header
 FONT = b"<< /Font << /F1 5 0 R >> >>"
-
-
-def contents_of_page(pdf: Path, number: int) -> int:
-    """The object number of a page's content stream."""
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-
-    with open(pdf, "rb") as f:
-        for i, page in enumerate(PDFPage.create_pages(PDFDocument(PDFParser(f))), start=1):
-            if i == number:
-                return page.attrs["Contents"].objid
-    raise AssertionError(f"no page {number}")
-
-
-def damaged(tmp: Path, source: Path, page: int, damage) -> Path:
-    """A copy of `source` (same name) whose page's content stream body is `damage(body)`."""
-    objid = contents_of_page(source, page)
-    original = source.read_bytes()
-    bodies, _ = pdf_objects(original)
-    path = tmp / source.name
-    path.write_bytes(rewrite_pdf(original, {objid: damage(bodies[objid])}))
-    return path
 
 
 def moved_text(old: bytes, new: bytes):
@@ -141,7 +120,7 @@ def test_text_moved_across_a_ruled_column_is_refused(tmp_path, capsys):
     # 区工业和 moved from x 188.9 to 220.4: 区工 stay left of the rule at 238.1, 业和 land in 上级部门职责
     path = damaged(tmp_path, EDITION_PDF, 11, moved_text(b"188.9 244.489 Td", b"220.4 244.489 Td"))
     err = raises(path, "text_crosses_column", "page 11")
-    assert "区工业和" in err.message and "对应上级部门 and 上级部门职责" in err.message
+    assert "区工业和" in err.message and "对应上级部门 and 上级部门职责 (x=238)" in err.message
     one_error_line(capsys, ["extract", str(path), "--out", str(tmp_path / "out")], "text_crosses_column", "page 11")
 
 
@@ -150,6 +129,24 @@ def test_text_moved_across_an_unruled_column_is_refused(tmp_path):
     path = damaged(tmp_path, NO_RULES_PDF, 1, moved_text(b"209.9 473.803 Td", b"110 473.803 Td"))
     err = raises(path, "text_crosses_column", "page 1")
     assert "贯彻落实" in err.message and "序号 and 事项名称" in err.message
+
+
+def _cells(path: Path) -> list:
+    return [(t.header, [r.cells for r in t.rows]) for t in extract(path).tables]
+
+
+def test_a_table_going_on_with_its_columns_moved_alike_is_read_by_its_rules(tmp_path):
+    # page 2, without a header, drawn 30 pt further right (another margin): the same table
+    path = damaged(tmp_path, NO_HEADER_REPEAT_PDF, 2, drawn_under(b"1 0 0 1 30 0"))
+    assert _cells(path) == _cells(NO_HEADER_REPEAT_PDF)
+
+
+def test_a_table_going_on_under_other_columns_names_the_page_and_the_boundary(tmp_path, capsys):
+    # page 2 drawn at 0.8 of its width: no rule of page 1's columns stands where it did, nor all moved alike
+    path = damaged(tmp_path, NO_HEADER_REPEAT_PDF, 2, drawn_under(b"0.8 0 0 1 0 0"))
+    err = raises(path, "columns_lost", "page 2")
+    assert "continues from page 1" in err.message and "(between 序号 and 事项名称)" in err.message
+    one_error_line(capsys, ["extract", str(path), "--out", str(tmp_path / "out")], "columns_lost", "page 2")
 
 
 # --------------------------------------------------------------------------- #

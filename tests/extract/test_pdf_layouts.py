@@ -31,7 +31,6 @@ import pytest
 from pypdf import PdfReader
 
 from helpers import RAW, ROOT, same_reading
-from pipeline.errors import InputError
 from pipeline.extract import extract
 from pipeline.normalise.edition import build_edition
 
@@ -301,23 +300,7 @@ def _check(path: Path, entry: dict, expected: dict) -> None:
         assert extra[key] == (entry["extra"][key] if printed else {seq: {} for seq in extra[key]})
 
 
-# variants the PDF extractor cannot read yet (the layouts issue stays open until this list is empty).
-# Not strict: the matrix is printed on the machine that runs the tests, and a newer Chromium or
-# LibreOffice may print one of these readably; every variant not listed must extract exactly.
-NOT_YET = set("""p03-chromium p03-libreoffice p04-libreoffice p08-chromium p12-libreoffice p16-chromium
-p19-libreoffice p21-chromium""".split())
-# read exactly by the default reader (PDFium) but not yet by the reference (pdfplumber)
-REFERENCE_NOT_YET = {"p15-chromium", "p17-chromium"}
-
-
-def _variants() -> list:
-    return [pytest.param(e, id=f"{e['name']}-{e['producer']}",
-                         marks=[pytest.mark.xfail(strict=False, reason="not read yet (layouts issue)")]
-                         if f"{e['name']}-{e['producer']}" in NOT_YET else [])
-            for e in MANIFEST]
-
-
-@pytest.mark.parametrize("entry", _variants())
+@pytest.mark.parametrize("entry", MANIFEST, ids=lambda e: f"{e['name']}-{e['producer']}")
 def test_every_variant_extracts_to_the_records_it_prints(entry, where, expected):
     _check(where / entry["pdf"], entry, expected)
 
@@ -329,8 +312,4 @@ def test_the_docx_it_came_from_gives_the_same_records(entry, where, expected):
 
 @pytest.mark.parametrize("entry", MANIFEST, ids=lambda e: f"{e['name']}-{e['producer']}")
 def test_both_pdf_readers_read_every_variant_the_same(entry, where):
-    # the reference reader fails on some NOT_YET variants: then both must fail alike or pdfium read it exactly
-    try:
-        same_reading(where / entry["pdf"], raw=entry["producer"] != "chromium")
-    except (InputError, AssertionError):  # the reference reader cannot read it yet; PDFium may
-        assert f"{entry['name']}-{entry['producer']}" in NOT_YET | REFERENCE_NOT_YET
+    same_reading(where / entry["pdf"], raw=entry["producer"] != "chromium")

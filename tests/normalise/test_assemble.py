@@ -144,9 +144,17 @@ def test_layout_tables_before_the_lists_are_ignored():
 
 def test_an_unexpected_row_names_where_it_is():
     basic = table(BASIC, ["一、党的建设（1项）"], ["甲", "不是序号"], where="page 4")
-    with pytest.raises(InputError, match="unexpected row: 序号 cell is '甲'") as err:
+    with pytest.raises(InputError, match="unexpected row: 序号 cell is '甲': expected an item number or a category") as err:
         assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
     assert (err.value.code, err.value.where, err.value.list_kind) == ("unexpected_row", "page 4 row 2", "basic")
+
+
+def test_an_empty_number_after_a_heading_says_an_item_number_was_expected():
+    basic = table(BASIC, ["一、党的建设（1项）"], ["", "没有序号"], where="page 4")
+    with pytest.raises(InputError) as err:
+        assemble(doc(basic, MINIMAL_COORDINATED, MINIMAL_RECLAIMED))
+    assert err.value.message == ("unexpected row: 序号 cell is empty after a category heading: expected an item number "
+                                 "(only the rest of an item leaves it empty)")
 
 
 def test_a_missing_list_is_named():
