@@ -28,14 +28,18 @@ these stages, each a function below, in this order:
    them (`header_at`, `title_columns`); the titles' x positions give the
    column boundaries, taken from the vertical rules when drawn, else from
    `column_bounds` (the emptiest gutter between two titles, measured again
-   on each page). A page without a header continues the open table.
+   on each page). A page without a header continues the open table: ruled,
+   at this page's rules (where they were, or all moved alike: `_follow_rules`,
+   else columns_lost); unruled, at its own gutters.
 4. rows -- `row_bands`: the bands between horizontal rules spanning the
    table, a cell with no rule above it merged down (`merged_down`); without
    rules, `anchor_bands`: each number or category heading in the 序号 column
    (or a heading in the 事项名称 column) starts a row, and the cuts between
    rows are the gaps that fit every cell's text best, read as aligned to the
    top or centred, column by column (`_fit_rows`). A 类别 column without
-   rules takes the spans that centre its texts (`category_starts`).
+   rules takes the spans that centre its texts (`category_starts`); the
+   page's last one starts at its row's top instead when the next page shows
+   it went on (`split_start`, `_SplitCategory`).
 5. cells -- `row_cells`: each character goes to the column its centre falls
    in; `merged_columns` joins the columns that have no rule between them, or
    (without rules) that a category heading runs across; `cell_text` joins a
@@ -307,7 +311,6 @@ class Rules:
             if not xs or x - xs[-1] > s.v_rule_merge:
                 xs.append(x)
         return xs
-
 
     def v_within(self, top: float, bottom: float) -> list[float]:
         """x of vertical rules with a piece between top and bottom, merged (rules drawn row by row)."""
