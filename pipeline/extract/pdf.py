@@ -305,20 +305,20 @@ class Rules:
 
     def v_xs(self, top: float, bottom: float) -> list[float]:
         """x of vertical rules crossing [top, bottom], merged."""
-        s = self.settings
-        xs: list[float] = []
-        for x in sorted(vx for vx, t, b in self.v if t <= top + s.v_rule_reach and b >= bottom - s.v_rule_reach):
-            if not xs or x - xs[-1] > s.v_rule_merge:
-                xs.append(x)
-        return xs
+        reach = self.settings.v_rule_reach
+        return self._merged(vx for vx, t, b in self.v if t <= top + reach and b >= bottom - reach)
 
     def v_within(self, top: float, bottom: float) -> list[float]:
         """x of vertical rules with a piece between top and bottom, merged (rules drawn row by row)."""
-        xs: list[float] = []
-        for x in sorted(vx for vx, t, b in self.v if t < bottom and b > top):
-            if not xs or x - xs[-1] > self.settings.v_rule_merge:
-                xs.append(x)
-        return xs
+        return self._merged(vx for vx, t, b in self.v if t < bottom and b > top)
+
+    def _merged(self, xs: Iterable[float]) -> list[float]:
+        """The x positions in order, those closer than v_rule_merge to the one before left out (one rule)."""
+        out: list[float] = []
+        for x in sorted(xs):
+            if not out or x - out[-1] > self.settings.v_rule_merge:
+                out.append(x)
+        return out
 
 
 def find_rules(page: PageObjects, s: PdfSettings) -> Rules:
