@@ -427,14 +427,16 @@ def header_at(xu: dict, chars: list[dict], rules: Rules, width: float, s: PdfSet
     above = [y for y in ys if y < xu["top"]]
     below = [y for y in ys if y > xu["bottom"]]
     ruled_h = bool(above and below and below[0] - above[-1] < reach)
+    unruled = None  # the titles found as if there were no rules, read once
     if ruled_h:
         top, bottom = above[-1], below[0]
         band = [d for d in chars if top < _mid_y(d) < bottom and _same_font(d, size, s)]
         # a frame round a short table (only its outer rules) is no header's rules: text under the titles
-        titles = {id(d) for d in _unruled_band(xu, chars, s)}
+        unruled = _unruled_band(xu, chars, s)
+        titles = {id(d) for d in unruled}
         ruled_h = not any(d["top"] > xu["bottom"] and id(d) not in titles for d in band)
     if not ruled_h:
-        band = _unruled_band(xu, chars, s)
+        band = unruled if unruled is not None else _unruled_band(xu, chars, s)
         top = min(d["top"] for d in band) - s.text_pad
         bottom = max(d["bottom"] for d in band) + s.text_pad
     # rules between titles (a frame's sides around them are not column boundaries)
